@@ -1,0 +1,356 @@
+"""Backward induction for multilateral alternating offers with outside options.
+
+Each round ``t`` a proposer ``p`` offers a package; every other signatory ``j`` accepts iff
+the package is worth at least its reservation value
+
+    r_j(t) = max(b_j(t), delta_j * V_j(t + 1)),
+
+where ``b_j(t)`` is its outside option (its value of breakdown) and ``V_j(t + 1)`` its
+expected value of the game from the next round (the status quo after the deadline).
+The proposer picks, over every discrete package and a concession path for the continuous
+issues, the offer that maximises its own utility subject to every responder getting at
+least ``r_j + margin`` and every red line holding; it offers only if that beats its own
+``max(b_p, delta_p V_p(t+1))``, and walks out when its outside option is better still.
+With two players, one divisible issue and a long deadline this is Rubinstein's (1982)
+game, and the first proposer's share tends to ``(1 - d2) / (1 - d1 d2)``.
+
+Continuous issues: proposer ``p`` concedes along the straight line from its ideal point
+towards the salience-weighted mean ideal of the other signatories,
+``x(tau) = ideal_p + tau (m_p - ideal_p)``, ``tau`` in [0, 1]. Each responder's utility
+along the line is concave, so its running maximum on a grid inverts exactly by linear
+interpolation for linear utilities (and conservatively for quadratic ones).
+All arrays carry the replication axis first; nothing loops over replications.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.scenario import Scenario
+from sim.state import State
+from sim.utility import (
+    breakdown_utilities,
+    fill_linked,
+    generosity_at,
+    issue_value,
+    linkage_base,
+    linked_values,
+    utilities,
+)
+
+GRID = 33
+PROPOSE, PASS, WALK = 0, 1, 2
+_OFFSET = 16.0  # separates rows in the flattened searchsorted; utilities lie in [-1, 2]
+
+
+@dataclass
+class Plan:
+    """What every actor does in every round, per replication.
+
+    Attributes:
+        value: (T + 2, n, A) expected value of the game from round t (index t).
+        reservation: (T + 1, n, A) ``max(b, delta V(t + 1))`` at round t.
+        walk_value: (T + 1, n, A) outside option ``b`` at round t.
+        action: (T + 1, P, n) PROPOSE, PASS or WALK for proposer slot P.
+        package: (T + 1, P, n) chosen discrete package index.
+        tau: (T + 1, P, n) concession along the continuous line.
+        target: (n, P, Ic) the point each proposer concedes towards.
+    """
+
+    value: np.ndarray
+    reservation: np.ndarray
+    walk_value: np.ndarray
+    action: np.ndarray
+    package: np.ndarray
+    tau: np.ndarray
+    target: np.ndarray
+
+
+def recognition_probs(sc: Scenario, st: State, t: int) -> np.ndarray:
+    """(n, P) probability that each signatory proposes in round t."""
+    n, P = st.n, len(sc.signatories)
+    if sc.spec.protocol.recognition == "rotation":
+        out = np.zeros((n, P))
+        out[:, (t - 1) % P] = 1.0
+        return out
+    cap = st.capability[:, list(sc.signatories)]
+    return cap / cap.sum(axis=1, keepdims=True)
+
+
+def offer_terms(sc: Scenario, st: State, plan: Plan, slot: np.ndarray, package: np.ndarray,
+                tau: np.ndarray, gen: np.ndarray) -> np.ndarray:
+    """Full terms (n, I) of the offers given proposer slot, package and concession."""
+    space = sc.space
+    n = st.n
+    terms = st.status_quo.copy()
+    if space.deal_disc:
+        terms[:, list(space.deal_disc)] = space.packages[package]
+    if space.deal_cont:
+        ic = list(space.deal_cont)
+        props = np.asarray(sc.signatories)[slot]
+        own = st.ideal[np.arange(n), props][:, ic]
+        tgt = plan.target[np.arange(n), slot]
+        terms[:, ic] = own + tau[:, None] * (tgt - own)
+    return fill_linked(sc, st, terms, gen)
+
+
+class Planner:
+    """Solves the alternating-offers game backwards for a batch (or a subset of it)."""
+
+    def __init__(self, sc: Scenario, st: State) -> None:
+        self.sc = sc
+        self.st = st
+        self.T = sc.spec.protocol.rounds
+        self.grid = np.linspace(0.0, 1.0, GRID)
+
+    def solve(self, t0: int = 1, plan: Plan | None = None, rows: np.ndarray | None = None) -> Plan:
+        """Plan rounds ``t0..T`` for the replications in ``rows`` (all by default).
+
+        Args:
+            t0: First round to plan; generosity in ``st`` is taken as of this round.
+            plan: An existing plan to update in place (for replanning after events).
+            rows: Boolean mask of replications to (re)plan.
+        """
+        sc, full = self.sc, self.st
+        st = full if rows is None else _subset(full, rows)
+        n, A, P, T = st.n, len(sc.actors), len(sc.signatories), self.T
+        sig = np.asarray(sc.signatories)
+        space = sc.space
+        if plan is None:
+            plan = Plan(
+                value=np.zeros((T + 2, full.n, A)), reservation=np.zeros((T + 1, full.n, A)),
+                walk_value=np.zeros((T + 1, full.n, A)), action=np.full((T + 1, P, full.n), PASS, np.int8),
+                package=np.zeros((T + 1, P, full.n), np.int64), tau=np.zeros((T + 1, P, full.n)),
+                target=np.zeros((full.n, P, len(space.deal_cont))),
+            )
+        sel = slice(None) if rows is None else rows
+
+        # Continuous issues: utility of every actor along every proposer's concession line.
+        ic = list(space.deal_cont)
+        target = np.zeros((n, P, len(ic)))
+        for s, p in enumerate(sig):
+            others = [q for q in sig if q != p]
+            w = st.salience[:, others][:, :, ic]
+            x = st.ideal[:, others][:, :, ic]
+            wsum = w.sum(axis=1)
+            own = st.ideal[:, p][:, ic]
+            target[:, s] = np.where(wsum > 0, (w * x).sum(axis=1) / np.where(wsum > 0, wsum, 1.0), own)
+        plan.target[sel] = target
+        own = st.ideal[:, sig][:, :, ic]  # (n, P, Ic)
+        line = own[:, :, None, :] + self.grid[None, None, :, None] * (target - own)[:, :, None, :]  # (n,P,G,Ic)
+        val = issue_value(line[:, None], st.ideal[:, :, None, None, ic], st.shape[None, :, None, None, None])
+        cont = np.einsum("nai,napgi->napg", st.salience[:, :, ic], val)  # (n, A, P, G)
+        cmax = np.maximum.accumulate(cont, axis=3)
+        tau_lo, tau_hi = self._tau_bounds(st, own, target)
+
+        # Discrete deal packages: their utility, and red lines on them.
+        pk = space.packages  # (K, Id)
+        id_ = list(space.deal_disc)
+        K = len(pk)
+        if id_:
+            vd = issue_value(pk[None, None], st.ideal[:, :, None, id_], st.shape[None, :, None, None])
+            d_deal = np.einsum("nai,naki->nak", st.salience[:, :, id_], vd)
+        else:
+            d_deal = np.zeros((n, A, 1))
+        pk_terms = np.zeros((K, len(space.issues)))
+        if id_:
+            pk_terms[:, id_] = pk
+        # Linked offers depend on a package only through its depends-on terms: work on the
+        # few distinct combinations and gather back to all K packages.
+        dep = sorted({d for r in sc.linkage for d in r.depends_on})
+        _, first, inverse = np.unique(pk_terms[:, dep], axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        base = linkage_base(sc, pk_terms[first])  # (U, L)
+        U = len(first)
+        static_feas = self._package_red_lines(pk_terms, linked=None)  # (A, K)
+
+        cache: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+
+        def packages_at(gen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            key = gen.tobytes()
+            if key not in cache:
+                if not sc.linkage:
+                    cache.clear()
+                    cache[key] = (d_deal, np.broadcast_to(static_feas[None], (n, A, K)))
+                else:
+                    lv = linked_values(sc, st, np.broadcast_to(base[None], (n, U, base.shape[1])), gen)
+                    il = [r.issue for r in sc.linkage]
+                    vl = issue_value(lv[:, None], st.ideal[:, :, None, il], st.shape[None, :, None, None])
+                    d = d_deal + np.einsum("nai,naki->nak", st.salience[:, :, il], vl)[:, :, inverse]
+                    feas = self._linked_red_lines(pk_terms, lv[:, inverse], il, static_feas)
+                    cache.clear()
+                    cache[key] = (d, feas)
+            return cache[key]
+
+        # Backward induction.
+        gen_T = generosity_at(st, T - t0)
+        sq_terms = fill_linked(sc, st, st.status_quo, gen_T)
+        value_next = utilities(st, sq_terms)
+        plan.value[T + 1, sel] = value_next
+        delta = st.patience
+        rows_idx = np.arange(n)
+        for t in range(T, t0 - 1, -1):
+            gen = generosity_at(st, t - t0)
+            _, b = breakdown_utilities(sc, st, gen)
+            d_pk, feas = packages_at(gen)
+            cont_v = delta * value_next
+            reserve = np.maximum(b, cont_v)
+            plan.reservation[t, sel] = reserve
+            plan.walk_value[t, sel] = b
+            probs = recognition_probs(sc, st, t)
+            v_t = np.zeros((n, A))
+            for s, p in enumerate(sig):
+                if not probs[:, s].any():
+                    continue
+                resp = [q for q in sig if q != p]
+                thr = reserve[:, resp] + st.margin[:, None]  # (n, J)
+                need = thr[:, :, None] - d_pk[:, resp]  # (n, J, K)
+                need = np.where(feas[:, resp], need, np.inf)
+                tau_j = _invert(cmax[:, resp, s], need, self.grid)  # (n, J, K)
+                tau = np.maximum(tau_j.max(axis=1), tau_lo[:, s, None])
+                ok = (tau <= tau_hi[:, s, None] + 1e-12) & feas[:, p] & np.isfinite(tau)
+                tau_c = np.clip(np.where(ok, tau, 0.0), 0.0, 1.0)
+                own_u = d_pk[:, p] + _interp_grid(cont[:, p, s][:, None], tau_c)[:, 0]  # (n, K)
+                own_u = np.where(ok, own_u, -np.inf)
+                k = own_u.argmax(axis=1)
+                best = own_u[rows_idx, k]
+                tau_k = tau_c[rows_idx, k]
+                alt = reserve[:, p]
+                propose = np.isfinite(best) & (best >= alt - 1e-12)
+                walk = ~propose & (b[:, p] > cont_v[:, p])
+                action = np.where(propose, PROPOSE, np.where(walk, WALK, PASS)).astype(np.int8)
+                u_offer = d_pk[rows_idx, :, k] + _interp_grid(cont[:, :, s], tau_k[:, None])[:, :, 0]  # (n, A)
+                p_acc = np.ones(n)
+                lam = st.noise
+                for j in resp:
+                    z = (u_offer[:, j] - reserve[:, j]) / np.where(lam > 0, lam, 1.0)
+                    p_acc = p_acc * np.where(lam > 0, _sigmoid(z), 1.0)
+                walkers = (b[:, resp] > cont_v[:, resp]).any(axis=1)
+                after_reject = np.where(walkers[:, None], b, cont_v)
+                offered = p_acc[:, None] * u_offer + (1 - p_acc[:, None]) * after_reject
+                value = np.where(propose[:, None], offered, np.where(walk[:, None], b, cont_v))
+                v_t += probs[:, s, None] * value
+                plan.action[t, s, sel] = action
+                plan.package[t, s, sel] = k
+                plan.tau[t, s, sel] = tau_k
+            plan.value[t, sel] = v_t
+            value_next = v_t
+        return plan
+
+    def _tau_bounds(self, st: State, own: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Interval of tau on each proposer's line allowed by red lines on continuous issues."""
+        sc = self.sc
+        n, P = st.n, own.shape[1]
+        lo, hi = np.zeros((n, P)), np.ones((n, P))
+        ic = list(sc.space.deal_cont)
+        for a, conds in enumerate(sc.red_lines):
+            if sc.spec.actors[a].role != "signatory":
+                continue
+            for c in conds:
+                if c.issue not in ic:
+                    continue
+                j = ic.index(c.issue)
+                x0, slope = own[:, :, j], (target - own)[:, :, j]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    root = (c.value - x0) / slope
+                if c.op in (">=", ">", "<=", "<"):
+                    upward = c.op in (">=", ">")
+                    # x0 + tau*slope >= v  <=>  tau >= root (slope > 0) or tau <= root (slope < 0)
+                    lower = (slope > 0) == upward
+                    flat_ok = (x0 >= c.value - 1e-9) if upward else (x0 <= c.value + 1e-9)
+                    lo = np.where(slope == 0, np.where(flat_ok, lo, 2.0), np.where(lower, np.maximum(lo, root), lo))
+                    hi = np.where(slope == 0, hi, np.where(lower, hi, np.minimum(hi, root)))
+                else:
+                    eq_ok = np.abs(x0 - c.value) <= 1e-9
+                    if c.op == "==":
+                        lo = np.where(slope == 0, np.where(eq_ok, lo, 2.0), np.maximum(lo, root))
+                        hi = np.where(slope == 0, hi, np.minimum(hi, root))
+        return lo, hi
+
+    def _package_red_lines(self, pk_terms: np.ndarray, linked: list[int] | None) -> np.ndarray:
+        """(A, K) red lines on the deal's discrete issues (continuous ones are on tau)."""
+        sc = self.sc
+        K = pk_terms.shape[0]
+        feas = np.ones((len(sc.actors), K), dtype=bool)
+        kind = np.zeros(K, dtype=int)
+        cont = set(sc.space.deal_cont) | {r.issue for r in sc.linkage}
+        for a, conds in enumerate(sc.red_lines):
+            for c in conds:
+                if c.issue in cont:
+                    continue
+                feas[a] &= c.evaluate(pk_terms, kind)
+        return feas
+
+    def _linked_red_lines(self, pk_terms: np.ndarray, lv: np.ndarray, il: list[int],
+                          static: np.ndarray) -> np.ndarray:
+        """(n, A, K) adding red lines on linked issues, whose values vary by replication."""
+        sc = self.sc
+        n, K = lv.shape[0], pk_terms.shape[0]
+        feas = np.broadcast_to(static[None], (n, len(sc.actors), K))
+        extra = [(a, c) for a, conds in enumerate(sc.red_lines) for c in conds if c.issue in il]
+        if not extra:
+            return feas
+        feas = feas.copy()
+        from sim.conditions import compare
+
+        for a, c in extra:
+            feas[:, a] &= compare(lv[:, :, il.index(c.issue)], c.op, c.value)
+        return feas
+
+
+def _subset(st: State, rows: np.ndarray) -> State:
+    from dataclasses import fields
+
+    kw = {}
+    for f in fields(st):
+        arr = getattr(st, f.name)
+        kw[f.name] = arr if f.name in ("shape", "oo_fixed") else arr[rows]
+    return State(**kw)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _invert(cmax: np.ndarray, need: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Smallest tau with running-max utility >= need, by one flattened searchsorted.
+
+    Args:
+        cmax: (n, J, G) non-decreasing along G.
+        need: (n, J, K) required continuous utility (inf: impossible).
+    """
+    n, J, G = cmax.shape
+    K = need.shape[2]
+    offs = (np.arange(n * J, dtype=float) * _OFFSET).reshape(n, J, 1)
+    hay = (np.clip(cmax, -2.0, 3.0) + offs).ravel()
+    finite = np.isfinite(need)
+    q = np.clip(np.where(finite, need, 5.0), -5.0, 5.0)
+    idx = np.searchsorted(hay, (q + offs).ravel(), side="left").reshape(n, J, K)
+    idx -= (np.arange(n * J) * G).reshape(n, J, 1)
+    above = idx >= G
+    first = idx <= 0
+    i1 = np.clip(idx, 1, G - 1)
+    flat = cmax.reshape(n * J, G)
+    rows = np.arange(n * J).reshape(n, J, 1)
+    y0 = flat[rows, i1 - 1]
+    y1 = flat[rows, i1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = np.where(y1 > y0, (q - y0) / (y1 - y0), 1.0)
+    tau = grid[i1 - 1] + np.clip(w, 0.0, 1.0) * (grid[1] - grid[0])
+    tau = np.where(first, 0.0, tau)
+    return np.where(above | ~finite | (need > 3.0), np.inf, tau)
+
+
+def _interp_grid(values: np.ndarray, tau: np.ndarray) -> np.ndarray:
+    """Values on the tau grid (n, A, G), read at tau (n, K) → (n, A, K)."""
+    G = values.shape[-1]
+    pos = np.clip(tau, 0.0, 1.0) * (G - 1)
+    i0 = np.minimum(pos.astype(np.int64), G - 2)
+    w = pos - i0
+    rows = np.arange(values.shape[0])[:, None, None]
+    a = np.arange(values.shape[1])[None, :, None]
+    v0 = values[rows, a, i0[:, None, :]]
+    v1 = values[rows, a, i0[:, None, :] + 1]
+    return v0 * (1 - w[:, None, :]) + v1 * w[:, None, :]
