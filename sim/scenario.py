@@ -92,27 +92,31 @@ class Scenario:
         return self.spec.name
 
     def assumptions(self) -> list[dict[str, Any]]:
-        """Every number in the scenario with its path, value and note/source, for reports."""
+        """Every number in the scenario with its path, value and note/source, for reports.
+
+        A number without its own note takes the nearest note of the item that holds it
+        (e.g. a position's note covers its ideal and salience).
+        """
         rows: list[dict[str, Any]] = []
 
-        def walk(value: Any, path: tuple[Any, ...]) -> None:
+        def walk(value: Any, path: tuple[Any, ...], inherited: dict[str, str]) -> None:
+            text = format_path(path, self.resolved)
+            own = self.annotations.get(text)
+            if own is None and isinstance(value, dict) and (value.get("note") or value.get("source")):
+                own = {k: str(value[k]) for k in ("note", "source") if value.get(k)}
+            notes = own or inherited
             if isinstance(value, dict):
                 for k, v in value.items():
-                    walk(v, (*path, k))
+                    walk(v, (*path, k), notes)
             elif isinstance(value, list):
                 for i, v in enumerate(value):
-                    walk(v, (*path, i))
+                    # a named item (an actor, an issue) stands alone; other items inherit
+                    walk(v, (*path, i), {} if isinstance(v, dict) and "name" in v else notes)
             elif isinstance(value, int | float) and not isinstance(value, bool):
-                text = format_path(path, self.resolved)
-                note = self.annotations.get(text, {})
-                rows.append({"path": text, "value": value, "note": note.get("note", ""),
-                             "source": note.get("source", "")})
+                rows.append({"path": text, "value": value, "note": notes.get("note", ""),
+                             "source": notes.get("source", "")})
 
-        walk(self.resolved, ())
-        for u in self.spec.uncertainty:
-            for row in rows:
-                if row["path"] == u.param or row["path"].endswith(u.param):
-                    pass
+        walk(self.resolved, (), {})
         return rows
 
 

@@ -1,0 +1,1 @@
+"""One module per CLI command; each defines ``add(subparsers)`` and a handler."""

@@ -1,0 +1,107 @@
+"""Helpers shared by commands: loading with the size guard, executors, console output."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+LARGE_REPLICATIONS = 200_000
+
+
+def add_scenario_args(p: argparse.ArgumentParser, *, run: bool = True) -> None:
+    """Arguments every command that runs a scenario takes."""
+    p.add_argument("scenario", help="scenario YAML file")
+    if run:
+        p.add_argument("-n", "--replications", type=_positive, help="override run.replications")
+        p.add_argument("--seed", type=_nonneg, help="override run.seed")
+        p.add_argument("--executor", choices=["inline", "processes", "dask"], default=None,
+                       help="where blocks run (default: processes for large runs, else inline)")
+        p.add_argument("--workers", type=_positive, help="worker processes (default: CPU count)")
+        p.add_argument("--scheduler", help="Dask scheduler address (with --executor dask)")
+        p.add_argument("--allow-large", action="store_true",
+                       help=f"allow more than {LARGE_REPLICATIONS:,} replications")
+        p.add_argument("--out", default="results", help="results folder (default: results)")
+        p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def _positive(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"{v} must be at least 1")
+    return v
+
+
+def _nonneg(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"{v} must be 0 or more")
+    return v
+
+
+def load(path: str, args: argparse.Namespace | None = None) -> Any:
+    """Load and validate a scenario, then apply the size guard.
+
+    Raises:
+        ScenarioError: Located problems in the file.
+        UsageError: A run larger than the guard without ``--allow-large``.
+    """
+    from sim.errors import UsageError
+    from sim.scenario import load_scenario
+
+    sc = load_scenario(path)
+    reps = getattr(args, "replications", None) or sc.spec.run.replications
+    if reps > LARGE_REPLICATIONS and not getattr(args, "allow_large", False):
+        raise UsageError(f"{path}: {reps:,} replications is above {LARGE_REPLICATIONS:,}; "
+                         "pass --allow-large if you mean it")
+    return sc
+
+
+def executor_for(args: argparse.Namespace, replications: int) -> Any:
+    """The executor the flags ask for (processes for large runs by default)."""
+    from sim.executors import make_executor
+
+    name = args.executor or ("processes" if replications >= 20_000 else "inline")
+    return make_executor(name, args.workers, getattr(args, "scheduler", None))
+
+
+class Bar:
+    """A rich progress bar on stderr (silent when quiet)."""
+
+    def __init__(self, total: int, label: str, quiet: bool = False) -> None:
+        self.quiet = quiet or total <= 0
+        self.total = total
+        self.label = label
+        self._p: Any = None
+
+    def __enter__(self) -> Bar:
+        if not self.quiet:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._p = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                               TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+            self._p.__enter__()
+            self._task = self._p.add_task(self.label, total=self.total)
+        return self
+
+    def __call__(self, k: int) -> None:
+        if self._p is not None:
+            self._p.advance(self._task, k)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._p is not None:
+            self._p.__exit__(*exc)
+
+
+def console() -> Any:
+    """A rich console on stdout."""
+    from rich.console import Console
+
+    return Console(file=sys.stdout, highlight=False)

@@ -1,0 +1,89 @@
+"""Executors: where blocks of replications run. One small interface, several back ends.
+
+An executor maps a picklable function over tasks and yields ``(index, result)`` pairs as
+they finish. Results never depend on the executor: every task's randomness comes from its
+blocks' keys (see :mod:`sim.seeding`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol
+
+
+class Executor(Protocol):
+    """Runs tasks; a context manager so pools and clusters are closed."""
+
+    workers: int
+
+    def __enter__(self) -> Executor: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def imap(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[tuple[int, Any]]:
+        """Yield (task index, result) as tasks finish."""
+        ...
+
+
+class InlineExecutor:
+    """Runs tasks one after another in this process (tests, small runs, debugging)."""
+
+    workers = 1
+
+    def __enter__(self) -> InlineExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def imap(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[tuple[int, Any]]:
+        """Run each task in turn."""
+        for i, task in enumerate(tasks):
+            yield i, fn(task)
+
+
+class ProcessExecutor:
+    """A local process pool (the default for large runs)."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or max(1, os.cpu_count() or 1)
+        self._pool: Any = None
+
+    def __enter__(self) -> ProcessExecutor:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork starts workers in milliseconds with the scenario already imported; the
+        # engine holds no threads or locks at this point, which makes fork safe here.
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context(method))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def imap(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[tuple[int, Any]]:
+        """Submit all tasks, yield as they complete."""
+        from concurrent.futures import as_completed
+
+        futures = {self._pool.submit(fn, t): i for i, t in enumerate(tasks)}
+        for fut in as_completed(futures):
+            yield futures[fut], fut.result()
+
+
+def make_executor(name: str, workers: int | None = None, scheduler: str | None = None) -> Any:
+    """Build an executor by name: ``inline``, ``processes`` or ``dask``.
+
+    Raises:
+        ValueError: For an unknown name.
+    """
+    if name == "inline":
+        return InlineExecutor()
+    if name == "processes":
+        return ProcessExecutor(workers)
+    if name == "dask":
+        from sim.dask_executor import DaskExecutor
+
+        return DaskExecutor(workers, scheduler)
+    raise ValueError(f"unknown executor '{name}'; allowed: inline, processes, dask")

@@ -1,0 +1,28 @@
+"""Multilateral alternating offers with outside options and linkage (the default protocol).
+
+The rules are in :mod:`sim.model` (one round) and :mod:`sim.planner` (what each party plans);
+this class only runs the model on a block and collects its outcomes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.model import NegotiationModel
+from sim.outcomes import Outcomes
+from sim.protocols.base import Protocol
+from sim.scenario import Scenario
+
+
+class AlternatingOffers(Protocol):
+    """Rubinstein-style bargaining among the signatories, influencers bidding from outside."""
+
+    name = "alternating_offers"
+    dynamic = True
+
+    def play(self, sc: Scenario, n: int, values: dict[str, np.ndarray | float], *, seed: int, block: int,
+             trace: list[int] | None = None) -> Outcomes:
+        """Run one :class:`NegotiationModel` over the block."""
+        m = NegotiationModel(sc, n, seed=seed, block=block, values=values, trace=trace).run()
+        return Outcomes(self.name, m.kind.copy(), m.end_round.copy(), m.terms, m.payoff, m.proposer, m.walker,
+                        m.rejections, m.fired, traces=[m.trace] if m.trace is not None else [])

@@ -1,0 +1,131 @@
+"""Run folders: written in a hidden temporary folder and renamed into place when complete.
+
+``results/<scenario>/<run-id>/`` holds ``manifest.json`` (everything needed to rerun),
+``outcomes.csv`` (one row per replication), ``summary.json`` and the plots. A folder whose
+name starts with ``.tmp-`` is unfinished work and is never read as a run.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import platform
+import shutil
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sim.errors import UsageError
+
+
+def utc_now() -> str:
+    """Current UTC time, ISO 8601, seconds."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def new_run_id() -> str:
+    """A sortable, unique run id: UTC time plus a short random suffix."""
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S") + "-" + os.urandom(3).hex()
+
+
+def safe_child(root: Path, *parts: str) -> Path:
+    """Join ``parts`` under ``root`` and refuse anything that escapes it.
+
+    Raises:
+        UsageError: For absolute parts or ``..`` escapes.
+    """
+    for p in parts:
+        if not p or Path(p).is_absolute() or ".." in Path(p).parts or "/" in p or "\\" in p:
+            raise UsageError(f"'{p}' is not allowed in an output path; use a plain name")
+    path = root.joinpath(*parts)
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise UsageError(f"output path {path} escapes {root}")
+    return path
+
+
+class RunFolder:
+    """Context manager for one run's folder; complete or absent, never half-written.
+
+    Args:
+        root: The results folder.
+        scenario: The scenario's name (a plain name, checked).
+        run_id: Defaults to a fresh id.
+    """
+
+    def __init__(self, root: str | Path, scenario: str, run_id: str | None = None) -> None:
+        self.root = Path(root)
+        self.run_id = run_id or new_run_id()
+        self.final = safe_child(self.root, scenario, self.run_id)
+        self.tmp = self.final.parent / f".tmp-{self.run_id}-{os.getpid()}"
+        self.path = self.tmp
+
+    def __enter__(self) -> RunFolder:
+        if self.final.exists():
+            raise UsageError(f"{self.final} already exists")
+        self.tmp.mkdir(parents=True, exist_ok=False)
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is None:
+            os.replace(self.tmp, self.final)
+            self.path = self.final
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def write_json(self, name: str, data: Any) -> None:
+        """Write pretty JSON."""
+        (self.tmp / name).write_text(json.dumps(data, indent=2, default=_jsonable) + "\n", encoding="utf-8")
+
+
+def _jsonable(x: Any) -> Any:
+    if hasattr(x, "tolist"):
+        return x.tolist()
+    return str(x)
+
+
+def write_table(path: Path, cols: dict[str, Any]) -> None:
+    """Write columns as CSV (header, then rows), with stable float formatting."""
+    names = list(cols)
+    data = [list(c) if not isinstance(c, list) else c for c in cols.values()]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(names)
+        w.writerows(zip(*data, strict=True))
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and the packages that shape results."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("sim-bargaining", "mesa", "numpy", "scipy", "matplotlib", "pydantic", "pyyaml"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+def manifest(sc: Any, *, seed: int, replications: int, protocols: list[str], values: dict[str, float],
+             started: str, kind: str = "run", extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything needed to reproduce a run."""
+    return {
+        "kind": kind,
+        "scenario": sc.name,
+        "scenario_file": sc.file,
+        "files": list(sc.files),
+        "sha256": sc.sha256,
+        "resolved": sc.resolved,
+        "seed": seed,
+        "replications": replications,
+        "block_size": sc.spec.run.block_size,
+        "protocols": protocols,
+        "values": values,
+        "versions": versions(),
+        "command": sys.argv,
+        "started": started,
+        "finished": utc_now(),
+        **(extra or {}),
+    }
