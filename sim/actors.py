@@ -27,6 +27,7 @@ class Actor(mesa.Agent):
         salience: (n, I) view of saliences.
         patience: (n,) view of discount factors.
         capability: (n,) view.
+
     """
 
     def __init__(self, model: NegotiationModel, index: int) -> None:
@@ -63,6 +64,7 @@ class Actor(mesa.Agent):
             red_lines_ok: (n,) whether the offer respects this actor's red lines.
             t: Round.
             u: (n,) uniforms for the logit draw.
+
         """
         surplus = offer_utility - self.reservation(t)
         lam = self.model.state.noise

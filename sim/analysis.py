@@ -31,7 +31,7 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
 
 def proportion(flags: np.ndarray) -> dict[str, float]:
     """Share of True with its 95% Wilson interval."""
-    k, n = int(np.sum(flags)), int(len(flags))
+    k, n = int(np.sum(flags)), len(flags)
     lo, hi = wilson(k, n)
     return {"p": k / n if n else float("nan"), "lo": lo, "hi": hi, "k": k, "n": n}
 
@@ -42,6 +42,7 @@ def summarize(sc: Scenario, out: Outcomes) -> dict[str, Any]:
     Returns:
         A JSON-ready dict: indicators (p, lo, hi), outcome kinds, rounds, terms, utilities
         and reasons (walk-outs, drivers).
+
     """
     ind = out.indicators(sc)
     deal = out.kind == 0
@@ -63,7 +64,7 @@ def summarize(sc: Scenario, out: Outcomes) -> dict[str, Any]:
 def _rounds(r: np.ndarray) -> dict[str, Any]:
     if len(r) == 0:
         return {"n": 0}
-    return {"n": int(len(r)), "mean": float(r.mean()), "median": float(np.median(r)),
+    return {"n": len(r), "mean": float(r.mean()), "median": float(np.median(r)),
             "p90": float(np.quantile(r, 0.9)), "histogram": np.bincount(r).tolist()}
 
 

@@ -78,6 +78,7 @@ def compile_condition(raw: Any, space: IssueSpace) -> Cond:
 
     Raises:
         ConditionProblem: With the sub-path and a message saying what is allowed.
+
     """
     if not isinstance(raw, dict) or not raw:
         raise ConditionProblem((), "a condition is a mapping: {issue, op, value}, {outcome: ...}, "

@@ -80,6 +80,7 @@ def simulate(sc: Scenario, *, replications: int | None = None, seed: int | None 
 
     Returns:
         Outcomes in replication order.
+
     """
     from sim.executors import InlineExecutor
 

@@ -14,6 +14,7 @@ class Problem:
         line: 1-based line number, or None when the file has no lines (unreadable, empty).
         path: Dotted field path, e.g. ``actors[russia].patience``.
         message: What is wrong and what is allowed.
+
     """
 
     file: str

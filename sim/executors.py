@@ -54,10 +54,15 @@ class ProcessExecutor:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
-        # fork starts workers in milliseconds with the scenario already imported; the
-        # engine holds no threads or locks at this point, which makes fork safe here.
-        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context(method))
+        # forkserver: workers fork from a clean single-threaded server that has the engine
+        # imported once (fork from this process is unsafe once numpy, Dask or a web server
+        # have started threads; spawn would re-import everything per worker).
+        if "forkserver" in mp.get_all_start_methods():
+            ctx = mp.get_context("forkserver")
+            ctx.set_forkserver_preload(["sim.ensemble", "sim.protocols.alternating_offers"])
+        else:
+            ctx = mp.get_context("spawn")
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -77,6 +82,7 @@ def make_executor(name: str, workers: int | None = None, scheduler: str | None =
 
     Raises:
         ValueError: For an unknown name.
+
     """
     if name == "inline":
         return InlineExecutor()

@@ -57,6 +57,7 @@ class NegotiationModel(mesa.Model):
         block: This batch's block index (keys its random streams).
         values: Parameter path → scalar or (n,) array (draws and levers), internal scale.
         trace: Row indices to record round by round.
+
     """
 
     def __init__(self, scenario: Scenario, n: int, *, seed: int = 0, block: int = 0,
@@ -222,4 +223,4 @@ class NegotiationModel(mesa.Model):
         return self
 
 
-__all__ = ["BREAKDOWN", "DEAL", "DEADLINE", "KINDS", "NegotiationModel", "WALK", "generosity_at"]
+__all__ = ["BREAKDOWN", "DEADLINE", "DEAL", "KINDS", "WALK", "NegotiationModel", "generosity_at"]

@@ -27,6 +27,7 @@ class Outcomes:
         fired: (n, E) which events fired.
         draws: Parameter path → (n,) drawn or set values (internal scale).
         traces: Round-by-round records of the first few replications.
+
     """
 
     protocol: str

@@ -73,17 +73,18 @@ def _relocate(res: Resolved, old: PathKey, new: PathKey) -> None:
         table.update(moved)
 
 
-def _merge(res: Resolved, base: Any, doc: SourceDoc, over: Any, path: PathKey) -> Any:
+def _merge(res: Resolved, base: Any, doc: SourceDoc, over: Any, src: PathKey, dst: PathKey) -> Any:
+    """Merge ``over`` (at ``src`` in ``doc``) onto ``base`` (at ``dst`` in the result)."""
     if isinstance(base, dict) and isinstance(over, dict):
         out = dict(base)
         for key, val in over.items():
-            if key == "extends" and not path:
+            if key == "extends" and not dst:
                 continue
             if key in base:
-                out[key] = _merge(res, base[key], doc, val, (*path, key))
+                out[key] = _merge(res, base[key], doc, val, (*src, key), (*dst, key))
             else:
                 out[key] = val
-                _copy_tree(res, doc, (*path, key), (*path, key), val)
+                _copy_tree(res, doc, (*src, key), (*dst, key), val)
         return out
     if _is_named_list(base) and _is_named_list(over):
         items = list(base)
@@ -92,41 +93,40 @@ def _merge(res: Resolved, base: Any, doc: SourceDoc, over: Any, path: PathKey) -
         for j, val in enumerate(over):
             if val.get("remove") is True:
                 if val["name"] not in names:
-                    file, line = doc.file, doc.line_of((*path, j))
-                    raise ScenarioError([Problem(file, line, _fmt(path, j, val["name"]),
+                    raise ScenarioError([Problem(doc.file, doc.line_of((*src, j)), _fmt(dst, val["name"]),
                                                  f"remove: no item named '{val['name']}' in the base; "
                                                  f"allowed: {', '.join(names)}")])
                 removed.add(val["name"])
                 continue
             if val["name"] in names:
                 i = names.index(val["name"])
-                items[i] = _merge(res, base[i], doc, val, (*path, i))
+                items[i] = _merge(res, base[i], doc, val, (*src, j), (*dst, i))
             else:
                 items.append(val)
-                _copy_tree(res, doc, (*path, j), (*path, len(items) - 1), val)
+                names.append(val["name"])
+                _copy_tree(res, doc, (*src, j), (*dst, len(items) - 1), val)
         keep = [i for i, it in enumerate(items) if it["name"] not in removed]
         for new_i, old_i in enumerate(keep):
-            _relocate(res, (*path, old_i), (*path, new_i))
+            _relocate(res, (*dst, old_i), (*dst, new_i))
         return [items[i] for i in keep]
-    _copy_tree(res, doc, path, path, over)
-    for k in [k for k in res.locs if len(k) > len(path) and k[: len(path)] == path]:
-        if not _exists(over, k[len(path):]):
-            del res.locs[k]
+    for k in [k for k in res.locs if len(k) > len(dst) and k[: len(dst)] == dst]:
+        del res.locs[k]
+    for k in [k for k in res.annotations if len(k) >= len(dst) and k[: len(dst)] == dst]:
+        del res.annotations[k]
+    _copy_tree(res, doc, src, dst, over)
     return over
 
 
 def _exists(value: Any, rest: PathKey) -> bool:
     for key in rest:
-        if isinstance(value, dict) and key in value:
-            value = value[key]
-        elif isinstance(value, list) and isinstance(key, int) and key < len(value):
+        if (isinstance(value, dict) and key in value) or (isinstance(value, list) and isinstance(key, int) and key < len(value)):
             value = value[key]
         else:
             return False
     return True
 
 
-def _fmt(path: PathKey, j: int, name: str) -> str:
+def _fmt(path: PathKey, name: str) -> str:
     return ".".join(str(p) for p in path) + f"[{name}]"
 
 
@@ -135,6 +135,7 @@ def resolve(path: str | Path, *, max_nodes: int | None = None) -> Resolved:
 
     Raises:
         ScenarioError: Missing base, a cycle, a chain too long, or any reading error.
+
     """
     chain: list[SourceDoc] = []
     seen: list[Path] = []
@@ -152,7 +153,7 @@ def resolve(path: str | Path, *, max_nodes: int | None = None) -> Resolved:
         if referrer and not current.is_file():
             what = "a folder" if current.is_dir() else "missing"
             raise ScenarioError([Problem(referrer[0], referrer[1], "extends",
-                                         f"base file '{current}' is {what}; give a path relative to this file")])
+                                         f"base file '{base}' is {what}; give a path relative to this file")])
         doc = read_yaml(current, **kwargs)
         if not isinstance(doc.data, dict):
             raise ScenarioError([Problem(doc.file, 1, "", "a scenario must be a mapping (key: value lines) at the top")])
@@ -172,6 +173,6 @@ def resolve(path: str | Path, *, max_nodes: int | None = None) -> Resolved:
     res.files = [d.file for d in reversed(chain)]
     _copy_tree(res, base_doc, (), (), base_doc.data)
     for doc in reversed(chain[:-1]):
-        res.data = _merge(res, res.data, doc, doc.data, ())
+        res.data = _merge(res, res.data, doc, doc.data, (), ())
     res.data = {k: v for k, v in res.data.items() if k != "extends"}
     return res

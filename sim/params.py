@@ -26,6 +26,7 @@ class ParamDef:
         lo: Smallest allowed internal value.
         hi: Largest allowed internal value.
         what: Plain words for the allowed values (for error messages).
+
     """
 
     path: str
@@ -40,6 +41,7 @@ class ParamDef:
 
         Raises:
             ValueError: If the value does not fit.
+
         """
         if self.issue is not None:
             return self.issue.to_norm(value)
@@ -59,6 +61,7 @@ def build_params(spec: Any, issues: dict[str, IssueInfo]) -> dict[str, ParamDef]
 
     Returns:
         Path → definition, in a stable order.
+
     """
     out: dict[str, ParamDef] = {}
 

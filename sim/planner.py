@@ -57,6 +57,7 @@ class Plan:
         package: (T + 1, P, n) chosen discrete package index.
         tau: (T + 1, P, n) concession along the continuous line.
         target: (n, P, Ic) the point each proposer concedes towards.
+
     """
 
     value: np.ndarray
@@ -112,6 +113,7 @@ class Planner:
             t0: First round to plan; generosity in ``st`` is taken as of this round.
             plan: An existing plan to update in place (for replanning after events).
             rows: Boolean mask of replications to (re)plan.
+
         """
         sc, full = self.sc, self.st
         st = full if rows is None else _subset(full, rows)
@@ -320,6 +322,7 @@ def _invert(cmax: np.ndarray, need: np.ndarray, grid: np.ndarray) -> np.ndarray:
     Args:
         cmax: (n, J, G) non-decreasing along G.
         need: (n, J, K) required continuous utility (inf: impossible).
+
     """
     n, J, G = cmax.shape
     K = need.shape[2]

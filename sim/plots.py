@@ -43,6 +43,7 @@ def indicators(summaries: dict[str, dict[str, Any]], title: str) -> Any:
 
     Args:
         summaries: Series name (protocol or scenario) → summary from :func:`sim.analysis.summarize`.
+
     """
     plt = _plt()
     series = list(summaries)

@@ -35,6 +35,7 @@ def safe_child(root: Path, *parts: str) -> Path:
 
     Raises:
         UsageError: For absolute parts or ``..`` escapes.
+
     """
     for p in parts:
         if not p or Path(p).is_absolute() or ".." in Path(p).parts or "/" in p or "\\" in p:
@@ -52,6 +53,7 @@ class RunFolder:
         root: The results folder.
         scenario: The scenario's name (a plain name, checked).
         run_id: Defaults to a fresh id.
+
     """
 
     def __init__(self, root: str | Path, scenario: str, run_id: str | None = None) -> None:

@@ -53,6 +53,7 @@ def run(sc: Scenario, *, replications: int | None = None, seed: int | None = Non
         plots: Write figures.
         progress: Called with replications finished.
         run_id: Folder name; a fresh timestamped id by default.
+
     """
     started = utc_now()
     reps = replications or sc.spec.run.replications

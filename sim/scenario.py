@@ -69,6 +69,7 @@ class Scenario:
         events: Compiled events.
         outcomes: Indicator name → compiled condition.
         annotations: Path → note/source for every annotated value.
+
     """
 
     spec: Any
@@ -132,6 +133,7 @@ def load_scenario(path: str | Path, *, max_nodes: int | None = None) -> Scenario
 
     Raises:
         ScenarioError: Every problem, located, in line order.
+
     """
     from pydantic import ValidationError
 
@@ -215,10 +217,7 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
     out: list[Any] = []
     node = data
     for key in loc:
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-            out.append(key)
-        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+        if (isinstance(node, dict) and key in node) or (isinstance(node, list) and isinstance(key, int) and key < len(node)):
             node = node[key]
             out.append(key)
         elif isinstance(key, str) and (isinstance(node, dict) or key in ("function-after", "function-before")):

@@ -52,6 +52,7 @@ class IssueInfo:
 
         Raises:
             ValueProblem: If the value does not fit the issue.
+
         """
         if self.kind == "binary":
             if isinstance(value, bool):
@@ -104,6 +105,7 @@ class IssueSpace:
         deal_cont: Indices of continuous issues the signatories negotiate.
         deal_disc: Indices of ordinal/binary issues the signatories negotiate.
         packages: Array (K, len(deal_disc)) of every combination of discrete deal values.
+
     """
 
     issues: tuple[IssueInfo, ...]

@@ -31,6 +31,7 @@ class State:
         status_quo, breakdown: (n, I) terms with no deal and on breakdown.
         noise, margin: (n,) protocol parameters.
         event_prob: (n, E).
+
     """
 
     ideal: np.ndarray
@@ -86,6 +87,7 @@ def build_state(sc: Scenario, n: int, values: dict[str, np.ndarray | float]) -> 
         sc: The scenario.
         n: Replications.
         values: Path → scalar or (n,) array on the internal scale (draws and levers).
+
     """
     A, I = len(sc.actors), len(sc.space.issues)
     L, E = len(sc.spec.linkage), len(sc.spec.events)

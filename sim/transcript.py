@@ -30,6 +30,7 @@ def narrate(sc: Scenario, out: Outcomes, replication: int) -> list[str]:
 
     Raises:
         ValueError: If the replication was not traced.
+
     """
     trace: Trace | None = None
     row = -1

@@ -45,6 +45,7 @@ def draw(uncertainty: list[Any], params: dict[str, ParamDef], n: int, seed: int,
 
     Returns:
         Path → array (n,) on the internal scale.
+
     """
     out: dict[str, np.ndarray] = {}
     for dist in uncertainty:

@@ -33,6 +33,7 @@ def utilities(st: State, terms: np.ndarray) -> np.ndarray:
 
     Returns:
         (n, A) utilities in [0, 1].
+
     """
     v = issue_value(terms[:, None, :], st.ideal, st.shape[None, :, None])
     return np.einsum("nai,nai->na", st.salience, v)
@@ -52,6 +53,7 @@ def linkage_base(sc: Scenario, disc_terms: np.ndarray) -> np.ndarray:
 
     Returns:
         (..., L) values on the linked issues' 0-1 scales.
+
     """
     out = np.empty((*disc_terms.shape[:-1], len(sc.linkage)))
     for l, rule in enumerate(sc.linkage):
@@ -67,6 +69,7 @@ def linked_values(sc: Scenario, st: State, base: np.ndarray, gen: np.ndarray) ->
     Args:
         base: (n, ..., L) from :func:`linkage_base` (broadcast over middle axes).
         gen: (n, L) generosity now.
+
     """
     extra = base.ndim - 2
     g = gen.reshape(gen.shape[0], *([1] * extra), -1)

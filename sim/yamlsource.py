@@ -36,6 +36,7 @@ class SourceDoc:
         data: Plain dicts, lists and scalars, annotations collapsed.
         lines: Path tuple → 1-based line of that value (or of its key).
         annotations: Path tuple → {"note": ..., "source": ...} for annotated values.
+
     """
 
     file: str
@@ -66,6 +67,7 @@ def read_yaml(path: str | Path, *, max_nodes: int = MAX_NODES) -> SourceDoc:
     Raises:
         ScenarioError: For a missing file, a folder, bad bytes, bad YAML, forbidden tags,
             or a document too large.
+
     """
     import yaml
 

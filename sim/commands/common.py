@@ -51,6 +51,7 @@ def load(path: str, args: argparse.Namespace | None = None) -> Any:
     Raises:
         ScenarioError: Located problems in the file.
         UsageError: A run larger than the guard without ``--allow-large``.
+
     """
     from sim.errors import UsageError
     from sim.scenario import load_scenario

@@ -25,6 +25,7 @@ def parse_protocols(text: str | None) -> list[str] | None:
 
     Raises:
         UsageError: For an unknown protocol.
+
     """
     if not text:
         return None

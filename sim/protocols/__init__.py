@@ -23,6 +23,7 @@ def get(name: str) -> Protocol:
 
     Raises:
         KeyError: If no such protocol is registered.
+
     """
     module, cls = REGISTRY[name].split(":")
     return getattr(importlib.import_module(module), cls)()

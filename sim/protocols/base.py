@@ -34,4 +34,5 @@ class Protocol(ABC):
             seed: The run's root seed.
             block: The block index.
             trace: Row indices to record round by round (dynamic protocols only).
+
         """
