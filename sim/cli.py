@@ -11,8 +11,19 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ["run", "validate", "explain", "params", "schema"]
+FIRST = ["run", "validate", "explain"]  # shown first in --help; the rest follow alphabetically
 EXIT_USER_ERROR = 2
+
+
+def command_names() -> list[str]:
+    """Every module in sim/commands that defines a command (adding a file adds a command)."""
+    import pkgutil
+
+    import sim.commands
+
+    found = [m.name for m in pkgutil.iter_modules(sim.commands.__path__) if m.name not in ("common",)
+             and not m.name.startswith("_")]
+    return [n for n in FIRST if n in found] + sorted(n for n in found if n not in FIRST)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Start with: sim run scenarios/syria_bases/baseline.yaml   (docs/tutorial.md)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMANDS:
+    for name in command_names():
         importlib.import_module(f"sim.commands.{name}").add(sub)
     return parser
 
