@@ -67,6 +67,8 @@ class Plan:
     package: np.ndarray
     tau: np.ndarray
     target: np.ndarray
+    seg_start: np.ndarray
+    seg_len: np.ndarray
 
 
 def recognition_probs(sc: Scenario, st: State, t: int) -> np.ndarray:
@@ -92,9 +94,63 @@ def offer_terms(sc: Scenario, st: State, plan: Plan, slot: np.ndarray, package: 
         ic = list(space.deal_cont)
         props = np.asarray(sc.signatories)[slot]
         own = st.ideal[np.arange(n), props][:, ic]
-        tgt = plan.target[np.arange(n), slot]
-        terms[:, ic] = own + tau[:, None] * (tgt - own)
+        rows = np.arange(n)
+        frac = path_fraction(tau[:, None], plan.seg_start[rows, slot], plan.seg_len[rows, slot])
+        terms[:, ic] = own + frac * (plan.target[rows, slot] - own)
     return fill_linked(sc, st, terms, gen)
+
+
+def path_fraction(tau: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """How far each continuous issue has moved at concession ``tau`` (0 none, 1 all the way).
+
+    Issue ``i`` moves during ``[start_i, start_i + length_i]``; an issue that costs the
+    proposer nothing (length 0) is conceded from the start.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = np.clip((tau - start) / np.where(length > 0, length, 1.0), 0.0, 1.0)
+    return np.where(length > 0, f, 1.0)
+
+
+def concession_path(st: State, sc: Scenario, own: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Order in which each proposer concedes its continuous issues, and the segment of each.
+
+    A proposer concedes first where the responders gain most per unit of its own loss
+    (the greedy solution of the linear programme of a bilateral offer), so with linear
+    utilities and one responder the offer is Pareto-efficient. ``tau`` measures the share
+    of the proposer's total possible concession spent, so its utility falls linearly in tau.
+
+    Args:
+        own: (n, P, Ic) proposers' ideals on the continuous deal issues.
+        target: (n, P, Ic) the salience-weighted mean ideal of the other signatories.
+
+    Returns:
+        start, length: (n, P, Ic) each issue's segment of [0, 1].
+    """
+    ic = list(sc.space.deal_cont)
+    sig = list(sc.signatories)
+    n, P, Ic = own.shape
+    d = np.abs(target - own)
+    sal = st.salience[:, :, ic]  # (n, A, Ic)
+    quad = st.shape[sig] == 2.0
+    cost = sal[:, sig] * np.where(quad[None, :, None], d * d, d)  # (n, P, Ic)
+    gain = np.zeros((n, P, Ic))
+    for s, p in enumerate(sig):
+        for q in sig:
+            if q == p:
+                continue
+            before = issue_value(own[:, s], st.ideal[:, q][:, ic], st.shape[q])
+            after = issue_value(target[:, s], st.ideal[:, q][:, ic], st.shape[q])
+            gain[:, s] += sal[:, q] * (after - before)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(cost > 0, gain / np.where(cost > 0, cost, 1.0), np.inf)
+    order = np.argsort(-ratio, axis=-1, kind="stable")
+    total = cost.sum(axis=-1, keepdims=True)
+    length = np.where(total > 0, cost / np.where(total > 0, total, 1.0), 0.0)
+    ordered = np.take_along_axis(length, order, axis=-1)
+    starts_sorted = np.cumsum(ordered, axis=-1) - ordered
+    start = np.empty_like(length)
+    np.put_along_axis(start, order, starts_sorted, axis=-1)
+    return start, length
 
 
 class Planner:
@@ -126,6 +182,8 @@ class Planner:
                 walk_value=np.zeros((T + 1, full.n, A)), action=np.full((T + 1, P, full.n), PASS, np.int8),
                 package=np.zeros((T + 1, P, full.n), np.int64), tau=np.zeros((T + 1, P, full.n)),
                 target=np.zeros((full.n, P, len(space.deal_cont))),
+                seg_start=np.zeros((full.n, P, len(space.deal_cont))),
+                seg_len=np.zeros((full.n, P, len(space.deal_cont))),
             )
         sel = slice(None) if rows is None else rows
 
@@ -141,11 +199,15 @@ class Planner:
             target[:, s] = np.where(wsum > 0, (w * x).sum(axis=1) / np.where(wsum > 0, wsum, 1.0), own)
         plan.target[sel] = target
         own = st.ideal[:, sig][:, :, ic]  # (n, P, Ic)
-        line = own[:, :, None, :] + self.grid[None, None, :, None] * (target - own)[:, :, None, :]  # (n,P,G,Ic)
+        seg_start, seg_len = concession_path(st, sc, own, target)
+        plan.seg_start[sel] = seg_start
+        plan.seg_len[sel] = seg_len
+        frac = path_fraction(self.grid[None, None, :, None], seg_start[:, :, None, :], seg_len[:, :, None, :])
+        line = own[:, :, None, :] + frac * (target - own)[:, :, None, :]  # (n, P, G, Ic)
         val = issue_value(line[:, None], st.ideal[:, :, None, None, ic], st.shape[None, :, None, None, None])
         cont = np.einsum("nai,napgi->napg", st.salience[:, :, ic], val)  # (n, A, P, G)
         cmax = np.maximum.accumulate(cont, axis=3)
-        tau_lo, tau_hi = self._tau_bounds(st, own, target)
+        tau_lo, tau_hi = self._tau_bounds(own, target, seg_start, seg_len)
 
         # Discrete deal packages: their utility, and red lines on them.
         pk = space.packages  # (K, Id)
@@ -241,12 +303,18 @@ class Planner:
             value_next = v_t
         return plan
 
-    def _tau_bounds(self, st: State, own: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Interval of tau on each proposer's line allowed by red lines on continuous issues."""
+    def _tau_bounds(self, own: np.ndarray, target: np.ndarray, start: np.ndarray,
+                    length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Interval of tau on each proposer's path allowed by red lines on continuous issues.
+
+        Issue ``i`` sits at ``own + f (target - own)`` with ``f`` rising from 0 to 1 over its
+        segment, so a one-sided red line needs ``f >= f*`` or ``f <= f*``: a half-line in tau.
+        """
         sc = self.sc
-        n, P = st.n, own.shape[1]
+        n, P = own.shape[:2]
         lo, hi = np.zeros((n, P)), np.ones((n, P))
         ic = list(sc.space.deal_cont)
+        never = 2.0
         for a, conds in enumerate(sc.red_lines):
             if sc.spec.actors[a].role != "signatory":
                 continue
@@ -254,21 +322,40 @@ class Planner:
                 if c.issue not in ic:
                     continue
                 j = ic.index(c.issue)
-                x0, slope = own[:, :, j], (target - own)[:, :, j]
+                x0, d = own[:, :, j], (target - own)[:, :, j]
+                st_, ln = start[:, :, j], length[:, :, j]
+                free = ln <= 0  # conceded fully from tau = 0
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    root = (c.value - x0) / slope
-                if c.op in (">=", ">", "<=", "<"):
-                    upward = c.op in (">=", ">")
-                    # x0 + tau*slope >= v  <=>  tau >= root (slope > 0) or tau <= root (slope < 0)
-                    lower = (slope > 0) == upward
-                    flat_ok = (x0 >= c.value - 1e-9) if upward else (x0 <= c.value + 1e-9)
-                    lo = np.where(slope == 0, np.where(flat_ok, lo, 2.0), np.where(lower, np.maximum(lo, root), lo))
-                    hi = np.where(slope == 0, hi, np.where(lower, hi, np.minimum(hi, root)))
-                else:
-                    eq_ok = np.abs(x0 - c.value) <= 1e-9
+                    fstar = np.where(d != 0, (c.value - x0) / np.where(d != 0, d, 1.0), 0.0)
+                tau_star = st_ + np.clip(fstar, 0.0, 1.0) * ln
+                if c.op in ("==", "!="):
                     if c.op == "==":
-                        lo = np.where(slope == 0, np.where(eq_ok, lo, 2.0), np.maximum(lo, root))
-                        hi = np.where(slope == 0, hi, np.minimum(hi, root))
+                        const_ok = np.abs(x0 - c.value) <= 1e-9
+                        ok_free = np.abs(target[:, :, j] - c.value) <= 1e-9
+                        in_seg = (fstar >= -1e-12) & (fstar <= 1 + 1e-12)
+                        lo = np.where(d == 0, np.where(const_ok, lo, never),
+                                      np.where(free, np.where(ok_free, lo, never),
+                                               np.where(in_seg, np.maximum(lo, tau_star), never)))
+                        hi = np.where((d != 0) & ~free & in_seg, np.minimum(hi, tau_star), hi)
+                    continue
+                upward = c.op in (">=", ">")
+                if np.all(d == 0):
+                    ok = (x0 >= c.value - 1e-9) if upward else (x0 <= c.value + 1e-9)
+                    lo = np.where(ok, lo, never)
+                    continue
+                # need f >= fstar when moving towards larger values satisfies the line
+                need_more = (d > 0) == upward
+                f_at_free = np.ones_like(fstar)
+                ok_free = np.where(need_more, f_at_free >= fstar - 1e-12, f_at_free <= fstar + 1e-12)
+                ok_const = (x0 >= c.value - 1e-9) if upward else (x0 <= c.value + 1e-9)
+                lower = need_more & ~free & (d != 0)
+                upper = ~need_more & ~free & (d != 0)
+                lo = np.where(lower, np.where(fstar > 1 + 1e-12, never, np.maximum(lo, np.where(fstar <= 0, 0.0,
+                                                                                                tau_star))), lo)
+                hi = np.where(upper, np.where(fstar < -1e-12, -1.0, np.minimum(hi, np.where(fstar >= 1, 1.0,
+                                                                                               tau_star))), hi)
+                lo = np.where(free & (d != 0) & ~ok_free, never, lo)
+                lo = np.where((d == 0) & ~ok_const, never, lo)
         return lo, hi
 
     def _package_red_lines(self, pk_terms: np.ndarray, linked: list[int] | None) -> np.ndarray:
