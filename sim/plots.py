@@ -125,6 +125,8 @@ def rounds(out: Outcomes, rounds_max: int, title: str) -> Any:
 
 def trajectories(sc: Scenario, out: Outcomes, title: str, max_issues: int = 8) -> Any:
     """Offers over rounds for the traced replications, one panel per issue."""
+    from matplotlib.ticker import MaxNLocator
+
     plt = _plt()
     traces = [t for t in out.traces if t.offer]
     issues = list(range(min(max_issues, len(sc.space.issues))))
@@ -154,6 +156,7 @@ def trajectories(sc: Scenario, out: Outcomes, title: str, max_issues: int = 8) -
         else:
             ax.set_yticks([0, 0.5, 1], [f"{info.lo:g}", f"{(info.lo + info.hi) / 2:g}", f"{info.hi:g}"])
         ax.set_xlabel("round", fontsize=8)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     for ax in axes.ravel()[len(issues):]:
         ax.axis("off")
     fig.suptitle(title + "  (lines: offers; star: final terms, coloured by outcome)", x=0.01, ha="left")

@@ -45,6 +45,9 @@ def narrate(sc: Scenario, out: Outcomes, replication: int) -> list[str]:
     if drawn:
         lines.append("Drawn assumptions: " + "; ".join(f"{k} = {_user(sc, k, v)}" for k, v in drawn.items()))
     end = int(out.round[replication])
+    noise = out.draws.get("protocol.noise")
+    if noise is None:
+        noise = np.full(out.n, sc.params["protocol.noise"].default)
     deal_only = list(sc.space.deal_disc) + list(sc.space.deal_cont)
     for t in range(end):
         p = int(trace.proposer[t][row])
@@ -74,10 +77,18 @@ def narrate(sc: Scenario, out: Outcomes, replication: int) -> list[str]:
             b = trace.walk_value[t][row][j]
             c = trace.continuation[t][row][j]
             r = max(b, c)
-            verdict = "accepts" if trace.accepted[t][row][j] else "refuses"
+            accepted = bool(trace.accepted[t][row][j])
+            verdict = "accepts" if accepted else "refuses"
             basis = "its outside option" if b >= c else "the discounted value of going on"
-            lines.append(f"    {sc.actors[j]} {verdict}: the offer is worth {u:.3f} to it; it needs {r:.3f} "
-                         f"({basis}: outside option {b:.3f}, waiting {c:.3f}).")
+            note = ""
+            lam = float(noise[replication]) if noise is not None else 0.0
+            if lam > 0 and accepted != (u >= r):
+                p_acc = 1.0 / (1.0 + np.exp(-(u - r) / lam))
+                note = (f" Against the odds: with acceptance noise {lam:.3f} such an offer is accepted "
+                        f"with probability {p_acc:.0%} (bounded rationality).")
+            lines.append(f"    {sc.actors[j]} {verdict}: the offer is worth {u:.3f} to it; it needs {r:.3f}, "
+                         f"the larger of its outside option ({b:.3f}) and the value of waiting ({c:.3f}), "
+                         f"here {basis}.{note}")
     kind = KINDS[int(out.kind[replication])]
     final = _fmt_terms(sc, out.terms[replication])
     if kind == "deal":
