@@ -85,7 +85,9 @@ def terms(sc: Scenario, out: Outcomes, title: str) -> Any:
         if info.kind == "continuous":
             bins = np.linspace(info.lo, info.hi, 21)
             data = [info.lo + x[out.kind == k] * (info.hi - info.lo) for k in range(3)]
-            ax.hist(data, bins=bins, stacked=True, color=[KIND_COLOURS[k] for k in KINDS], label=list(KINDS))
+            weights = [np.full(len(d), 1.0 / max(1, out.n)) for d in data]
+            ax.hist(data, bins=bins, weights=weights, stacked=True, color=[KIND_COLOURS[k] for k in KINDS],
+                    label=list(KINDS))
             ax.set_xlabel(info.units or "value", fontsize=8)
         else:
             levels = list(info.levels) if info.kind == "ordinal" else ["no", "yes"]
@@ -103,6 +105,7 @@ def terms(sc: Scenario, out: Outcomes, title: str) -> Any:
         ax.axis("off")
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="upper right", ncols=3, frameon=False)
+    fig.supylabel("share of replications", fontsize=9)
     fig.suptitle(title, x=0.01, ha="left")
     fig.tight_layout()
     return fig
@@ -169,7 +172,9 @@ def drivers(summary: dict[str, Any], title: str, indicator: str | None = None) -
     plt = _plt()
     drv = summary["reasons"]["drivers"]
     names = [indicator] if indicator else [n for n in drv if drv[n]][:4]
-    fig, axes = plt.subplots(1, max(1, len(names)), figsize=(3.6 * max(1, len(names)), 2.8), squeeze=False)
+    cols = min(2, max(1, len(names)))
+    rows = int(np.ceil(max(1, len(names)) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 2.5 * rows), squeeze=False)
     for ax, name in zip(axes.ravel(), names, strict=False):
         rows = drv.get(name, [])[::-1]
         r = [d["r"] for d in rows]
@@ -180,6 +185,8 @@ def drivers(summary: dict[str, Any], title: str, indicator: str | None = None) -
         ax.set_xlim(-1, 1)
         ax.set_xlabel("correlation with indicator")
         ax.set_title(summary["indicators"][name]["label"], fontsize=9)
+    for ax in axes.ravel()[len(names):]:
+        ax.axis("off")
     if not names:
         axes[0, 0].text(0.5, 0.5, "no varying factors", ha="center")
     fig.suptitle(title, x=0.01, ha="left")
