@@ -6,6 +6,10 @@ Merge rules (documented in docs/scenario-format.md):
 * lists of named items (``issues``, ``actors``, ``linkage``, ``events``, ``levers``) merge
   by ``name``: an item with a known name merges into it, a new name is appended, and
   ``{name: x, remove: true}`` deletes item ``x``;
+* ``uncertainty`` entries are keyed by ``param``: an entry for a known parameter replaces
+  that distribution whole (a distribution is one unit: merging a uniform into a beta would
+  leave stale fields), a new one is appended, ``{param: x, remove: true}`` deletes it;
+* an empty list (``events: []``) replaces, so a variant can clear a list;
 * every other value (numbers, strings, plain lists such as ``levels``) is replaced;
 * ``extends`` may chain; a cycle or a missing file is a located error.
 
@@ -44,8 +48,14 @@ class Resolved:
         return self.locs.get((), (self.files[-1] if self.files else "?", None))
 
 
-def _is_named_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, dict) and "name" in v for v in value)
+def _list_key(base: Any, over: Any) -> str | None:
+    """Return the key two lists merge by: ``name``, ``param`` (uncertainty), or None to replace."""
+    if not (isinstance(base, list) and isinstance(over, list) and over):
+        return None  # an empty override clears the list
+    for key in ("name", "param"):
+        if all(isinstance(v, dict) and key in v for v in (*base, *over)):
+            return key
+    return None
 
 
 def _copy_tree(res: Resolved, doc: SourceDoc, src: PathKey, dst: PathKey, value: Any) -> None:
@@ -86,40 +96,54 @@ def _merge(res: Resolved, base: Any, doc: SourceDoc, over: Any, src: PathKey, ds
                 out[key] = val
                 _copy_tree(res, doc, (*src, key), (*dst, key), val)
         return out
-    if _is_named_list(base) and _is_named_list(over):
+    key = _list_key(base, over)
+    if key is not None:
         items = list(base)
-        names = [b["name"] for b in base]
+        names = [b[key] for b in base]
         removed: set[str] = set()
         for j, val in enumerate(over):
             if val.get("remove") is True:
-                if val["name"] not in names:
-                    raise ScenarioError([Problem(doc.file, doc.line_of((*src, j)), _fmt(dst, val["name"]),
-                                                 f"remove: no item named '{val['name']}' in the base; "
-                                                 f"allowed: {', '.join(names)}")])
-                removed.add(val["name"])
+                if val[key] not in names:
+                    raise ScenarioError([Problem(doc.file, doc.line_of((*src, j)), _fmt(dst, val[key]),
+                                                 f"remove: no item with {key} '{val[key]}' in the base; "
+                                                 f"allowed: {', '.join(map(str, names))}")])
+                removed.add(val[key])
                 continue
-            if val["name"] in names:
-                i = names.index(val["name"])
-                items[i] = _merge(res, base[i], doc, val, (*src, j), (*dst, i))
+            if val[key] in names:
+                i = names.index(val[key])
+                merge = _merge if key == "name" else _replace
+                items[i] = merge(res, base[i], doc, val, (*src, j), (*dst, i))
             else:
                 items.append(val)
-                names.append(val["name"])
+                names.append(val[key])
                 _copy_tree(res, doc, (*src, j), (*dst, len(items) - 1), val)
-        keep = [i for i, it in enumerate(items) if it["name"] not in removed]
+        keep = [i for i, it in enumerate(items) if it[key] not in removed]
+        for i in set(range(len(items))) - set(keep):
+            _forget(res, (*dst, i))  # or a removed item's notes would label the item moved up
         for new_i, old_i in enumerate(keep):
             _relocate(res, (*dst, old_i), (*dst, new_i))
         return [items[i] for i in keep]
-    for k in [k for k in res.locs if len(k) > len(dst) and k[: len(dst)] == dst]:
-        del res.locs[k]
-    for k in [k for k in res.annotations if len(k) >= len(dst) and k[: len(dst)] == dst]:
-        del res.annotations[k]
+    return _replace(res, base, doc, over, src, dst)
+
+
+def _replace(res: Resolved, base: Any, doc: SourceDoc, over: Any, src: PathKey, dst: PathKey) -> Any:
+    """Replace the value at ``dst`` with ``over``, forgetting the base's lines and notes there."""
+    _forget(res, dst)
     _copy_tree(res, doc, src, dst, over)
     return over
 
 
+def _forget(res: Resolved, dst: PathKey) -> None:
+    """Drop recorded lines and notes at and below ``dst``."""
+    for table in (res.locs, res.annotations):
+        for k in [k for k in table if k[: len(dst)] == dst]:
+            del table[k]
+
+
 def _exists(value: Any, rest: PathKey) -> bool:
     for key in rest:
-        if (isinstance(value, dict) and key in value) or (isinstance(value, list) and isinstance(key, int) and key < len(value)):
+        in_dict = isinstance(value, dict) and key in value
+        if in_dict or (isinstance(value, list) and isinstance(key, int) and key < len(value)):
             value = value[key]
         else:
             return False
@@ -141,6 +165,7 @@ def resolve(path: str | Path, *, max_nodes: int | None = None) -> Resolved:
     seen: list[Path] = []
     current = Path(path)
     referrer: tuple[str, int | None] | None = None
+    wanted = ""  # the base path as the referring file wrote it
     kwargs = {"max_nodes": max_nodes} if max_nodes else {}
     while True:
         real = current.resolve()
@@ -153,10 +178,11 @@ def resolve(path: str | Path, *, max_nodes: int | None = None) -> Resolved:
         if referrer and not current.is_file():
             what = "a folder" if current.is_dir() else "missing"
             raise ScenarioError([Problem(referrer[0], referrer[1], "extends",
-                                         f"base file '{base}' is {what}; give a path relative to this file")])
+                                         f"base file '{wanted}' is {what}; give a path relative to this file")])
         doc = read_yaml(current, **kwargs)
         if not isinstance(doc.data, dict):
-            raise ScenarioError([Problem(doc.file, 1, "", "a scenario must be a mapping (key: value lines) at the top")])
+            raise ScenarioError([Problem(doc.file, 1, "",
+                                         "a scenario must be a mapping (key: value lines) at the top")])
         chain.append(doc)
         seen.append(real)
         base = doc.data.get("extends")
@@ -166,6 +192,7 @@ def resolve(path: str | Path, *, max_nodes: int | None = None) -> Resolved:
             raise ScenarioError([Problem(doc.file, doc.line_of(("extends",)), "extends",
                                          "must be a file path (relative to this file)")])
         referrer = (doc.file, doc.line_of(("extends",)))
+        wanted = base
         current = current.parent / base
     res = Resolved()
     base_doc = chain[-1]
