@@ -81,7 +81,8 @@ def compile_condition(raw: Any, space: IssueSpace) -> Cond:
 
     """
     if not isinstance(raw, dict) or not raw:
-        raise ConditionProblem((), "a condition is a mapping: {issue, op, value}, {outcome: ...}, "
+        what = "the condition is empty" if raw in ({}, None, []) else f"{raw!r} is not a condition"
+        raise ConditionProblem((), f"{what}; allowed: a mapping {{issue, op, value}}, {{outcome: ...}}, "
                                    "{all: [...]}, {any: [...]} or {not: ...}")
     keys = set(raw)
     if keys in ({"all"}, {"any"}):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from sim.conditions import Cond, ConditionProblem, compile_condition
 from sim.errors import Problem, ScenarioError
 from sim.overlay import Resolved, resolve
 from sim.params import ParamDef, build_params
+from sim.pydantic_errors import pydantic_problems
 from sim.space import MAX_DISCRETE_PACKAGES, IssueInfo, IssueSpace, ValueProblem
 from sim.yamlsource import PathKey, format_path
 
@@ -143,7 +143,7 @@ def load_scenario(path: str | Path, *, max_nodes: int | None = None) -> Scenario
     try:
         spec = ScenarioSpec.model_validate(res.data)
     except ValidationError as exc:
-        raise ScenarioError(_sorted(_pydantic_problems(exc, res))) from None
+        raise ScenarioError(_sorted(pydantic_problems(exc, res))) from None
     problems: list[Problem] = []
     compiled = _compile(spec, res, problems)
     if problems:
@@ -160,118 +160,6 @@ def load_scenario(path: str | Path, *, max_nodes: int | None = None) -> Scenario
 def _sorted(problems: list[Problem]) -> list[Problem]:
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda p: (p.file, p.line or 0))
-
-
-# --- pydantic errors → located problems ------------------------------------------------
-
-def _model_at(loc: tuple[Any, ...], data: Any) -> Any:
-    """The pydantic model class that owns the last key of ``loc`` (for did-you-mean)."""
-    from pydantic import BaseModel
-
-    from sim.schema import ScenarioSpec
-
-    tp: Any = ScenarioSpec
-    node = data
-    for key in loc[:-1]:
-        tp = _unwrap(tp, node)
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            fld = tp.model_fields.get(key) if isinstance(key, str) else None
-            if fld is None:
-                return None
-            tp = fld.annotation
-        else:
-            args = typing.get_args(tp)
-            tp = args[-1] if args else None
-        node = node.get(key) if isinstance(node, dict) else (node[key] if isinstance(node, list)
-                                                             and isinstance(key, int) and key < len(node) else None)
-    tp = _unwrap(tp, node)
-    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
-
-
-def _unwrap(tp: Any, node: Any) -> Any:
-    """Strip Annotated/Optional/unions, choosing a discriminated member by ``dist``."""
-    from pydantic import BaseModel
-
-    for _ in range(6):
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-            continue
-        if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-            members = [a for a in typing.get_args(tp) if a is not type(None)]
-            models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
-            if len(models) > 1 and isinstance(node, dict):
-                for m in models:
-                    lit = m.model_fields.get("dist")
-                    if lit is not None and node.get("dist") in typing.get_args(lit.annotation):
-                        return m
-                return models[0]
-            tp = models[0] if models else members[0]
-            continue
-        break
-    return tp
-
-
-def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
-    """Drop pydantic's union tags from a location so it matches the data."""
-    out: list[Any] = []
-    node = data
-    for key in loc:
-        if (isinstance(node, dict) and key in node) or (isinstance(node, list) and isinstance(key, int) and key < len(node)):
-            node = node[key]
-            out.append(key)
-        elif isinstance(key, str) and (isinstance(node, dict) or key in ("function-after", "function-before")):
-            if isinstance(node, dict) and key not in ("uniform", "truncnormal", "beta", "triangular", "choice",
-                                                      "float", "bool", "str", "tuple"):
-                out.append(key)
-                node = None
-            continue
-        else:
-            out.append(key)
-            node = None
-    return tuple(out)
-
-
-def _pydantic_problems(exc: Any, res: Resolved) -> list[Problem]:
-    problems: list[Problem] = []
-    seen_locs: set[tuple[Any, ...]] = set()
-    for err in exc.errors(include_url=False):
-        loc = _data_path(tuple(err["loc"]), res.data)
-        etype = err["type"]
-        inp = err.get("input")
-        if etype == "missing":
-            parent, key = loc[:-1], loc[-1]
-            file, line = res.loc(parent)
-            problems.append(Problem(file, line, format_path(parent, res.data),
-                                    f"required field '{key}' is missing"))
-            continue
-        if loc in seen_locs:
-            continue  # one message per place: unions report each member's failure
-        seen_locs.add(loc)
-        file, line = res.loc(loc)
-        where = format_path(loc, res.data)
-        if etype == "extra_forbidden":
-            model = _model_at(loc, res.data)
-            allowed = list(model.model_fields) if model else []
-            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(Problem(file, line, where, f"unknown field '{loc[-1]}'{hint} "
-                                                       f"allowed: {', '.join(allowed)}"))
-            continue
-        if etype == "string_pattern_mismatch":
-            problems.append(Problem(file, line, where, f"{inp!r} is not a valid name; allowed: lowercase "
-                                                       "letters, digits and _, starting with a letter"))
-            continue
-        msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        msg = msg.replace("Input should be", "should be")
-        if etype.startswith(("float", "int", "bool", "string", "dict", "list", "literal", "model",
-                             "greater", "less", "too_", "union", "tuple")) and etype != "literal_error":
-            shown = inp if not isinstance(inp, dict | list) else type(inp).__name__
-            msg = f"{msg} (got {shown!r})"
-        if etype == "literal_error":
-            msg = f"{inp!r} is not allowed; {msg.replace('should be', 'allowed:')}"
-        problems.append(Problem(file, line, where, msg))
-    return problems
 
 
 # --- cross-field checks and compilation ------------------------------------------------
@@ -415,15 +303,15 @@ def _compile(spec: Any, res: Resolved, problems: list[Problem]) -> dict[str, Any
             path = ("protocol", "name") if n == 0 else ("protocols", n - 1)
             bad(path, f"unknown protocol '{pname}'; {hint}allowed: {', '.join(PROTOCOL_NAMES)}")
     order = signatories
-    if proto.order is not None:
+    if proto.order is not None and len(signatories) >= 2:  # else the missing signatory is the one mistake
         sig_names = [actor_names[j] for j in signatories]
-        for o, oname in enumerate(proto.order):
-            if oname not in sig_names:
-                bad(("protocol", "order", o), f"'{oname}' is not a signatory; allowed: {', '.join(sig_names)}")
-        if sorted(proto.order) != sorted(sig_names):
-            bad(("protocol", "order"), f"order must list every signatory once: {', '.join(sig_names)}")
-        else:
+        strangers = [o for o, oname in enumerate(proto.order) if oname not in sig_names]
+        for o in strangers:
+            bad(("protocol", "order", o), f"'{proto.order[o]}' is not a signatory; allowed: {', '.join(sig_names)}")
+        if sorted(proto.order) == sorted(sig_names):
             order = [actor_names.index(o) for o in proto.order]
+        elif not strangers:
+            bad(("protocol", "order"), f"order must list every signatory once: {', '.join(sig_names)}")
 
     if problems:
         return {}

@@ -256,7 +256,8 @@ class Choice(Strict):
     def _weights(self) -> Choice:
         if self.weights is not None:
             if len(self.weights) != len(self.values):
-                raise ValueError("weights must have one entry per value")
+                raise ValueError(f"weights must have one entry per value ({len(self.weights)} weights for "
+                                 f"{len(self.values)} values)")
             if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
                 raise ValueError("weights must be non-negative and not all zero")
         return self
@@ -332,9 +333,13 @@ class ScenarioSpec(Strict):
     @field_validator("issues", "actors", "linkage", "events")
     @classmethod
     def _unique_names(cls, items: list[Any]) -> list[Any]:
-        seen: set[str] = set()
-        for item in items:
+        from pydantic_core import PydanticCustomError
+
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
             if item.name in seen:
-                raise ValueError(f"name '{item.name}' is used twice; names must be unique")
-            seen.add(item.name)
+                # index and first let the error point at the repeated item, not the list
+                raise PydanticCustomError("duplicate_name", "name '{name}' is used twice; names must be unique",
+                                          {"name": item.name, "index": i, "first": seen[item.name]})
+            seen[item.name] = i
         return items
