@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from sim.errors import ScenarioError, UsageError
 
+    previous = _stop_on_sigterm()
     try:
         return int(args.handler(args) or 0)
     except ScenarioError as exc:
@@ -59,6 +60,31 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        if previous is not None:
+            import signal
+
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_on_sigterm() -> object:
+    """Treat SIGTERM (``kill``, a job scheduler) like Ctrl-C, so unfinished run folders are removed.
+
+    Returns:
+        The previous handler, to restore (None when not in the main thread, where Python
+        cannot install handlers, e.g. a web server's worker thread).
+
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
 
 
 if __name__ == "__main__":

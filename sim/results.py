@@ -66,7 +66,11 @@ class RunFolder:
     def __enter__(self) -> RunFolder:
         if self.final.exists():
             raise UsageError(f"{self.final} already exists")
-        self.tmp.mkdir(parents=True, exist_ok=False)
+        try:
+            self.tmp.mkdir(parents=True, exist_ok=False)
+        except OSError as exc:  # --out names a file, a read-only place, a full disk: a usage problem
+            raise UsageError(f"cannot create a run folder under {self.root}: {exc.strerror or exc}; "
+                             "give --out a folder you can write to") from None
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:

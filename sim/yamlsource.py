@@ -22,6 +22,7 @@ MAX_NODES = 200_000
 MAX_DEPTH = 40
 ANNOTATION_KEYS = {"value", "note", "source"}
 LARGE_HINT = "if it is meant to be this large, pass --allow-large"
+LARGE_FACTOR = 10  # --allow-large multiplies the value and byte bounds by this
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("null", "bool", "int", "float", "str", "timestamp")}
 

@@ -20,7 +20,8 @@ def add_scenario_args(p: argparse.ArgumentParser, *, run: bool = True) -> None:
         p.add_argument("--workers", type=_positive, help="worker processes (default: CPU count)")
         p.add_argument("--scheduler", help="Dask scheduler address (with --executor dask)")
         p.add_argument("--allow-large", action="store_true",
-                       help=f"allow more than {LARGE_REPLICATIONS:,} replications")
+                       help=f"allow more than {LARGE_REPLICATIONS:,} replications, and scenario files ten "
+                            "times the usual size bounds")
         p.add_argument("--out", default="results", help="results folder (default: results)")
         p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
@@ -55,10 +56,12 @@ def load(path: str, args: argparse.Namespace | None = None) -> Any:
     """
     from sim.errors import UsageError
     from sim.scenario import load_scenario
+    from sim.yamlsource import LARGE_FACTOR, MAX_NODES
 
-    sc = load_scenario(path)
+    large = bool(getattr(args, "allow_large", False))
+    sc = load_scenario(path, max_nodes=LARGE_FACTOR * MAX_NODES if large else None)
     reps = getattr(args, "replications", None) or sc.spec.run.replications
-    if reps > LARGE_REPLICATIONS and not getattr(args, "allow_large", False):
+    if reps > LARGE_REPLICATIONS and not large:
         raise UsageError(f"{path}: {reps:,} replications is above {LARGE_REPLICATIONS:,}; "
                          "pass --allow-large if you mean it")
     return sc

@@ -1,0 +1,77 @@
+"""Size bounds with their override, and output paths that stay under the results folder.
+
+Unsafe YAML (tags, merge keys, runaway aliases) and bad names are in the corpus
+(tests/bad_scenarios); these are the cases that need a generated file or a flag.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+from sim.errors import UsageError
+from sim.results import RunFolder, safe_child
+from sim.yamlsource import MAX_FILE_BYTES, MAX_NODES
+from tests.conftest import ROOT
+
+VALID = ROOT / "tests" / "bad_scenarios" / "_valid.yaml"
+
+
+def cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_file_size_is_bounded_and_allow_large_lifts_it(tmp_path: Path, capsys) -> None:
+    big = tmp_path / "big.yaml"
+    padding = ("# " + "x" * 98 + "\n") * (MAX_FILE_BYTES // 100 + 1)
+    big.write_text(VALID.read_text(encoding="utf-8") + padding, encoding="utf-8")
+    size = big.stat().st_size
+    code, out, err = cli(["validate", str(big)], capsys)
+    assert code == 2 and out == ""
+    assert err == (f"error: {big}: file is {size:,} bytes; a scenario may be at most {MAX_FILE_BYTES:,} "
+                   "(if it is meant to be this large, pass --allow-large)\n")
+    code, out, err = cli(["validate", "--allow-large", str(big)], capsys)
+    assert code == 0 and out.startswith("ok:"), err
+
+
+def test_alias_expansion_is_bounded_and_allow_large_lifts_it(tmp_path: Path, capsys) -> None:
+    """300,000 values from a few lines: refused, then read (and judged on content) with the flag."""
+    many = tmp_path / "many.yaml"
+    row = "[" + ", ".join(["1"] * 1000) + "]"
+    many.write_text(f"name: many\nrow: &row {row}\ntable: [{', '.join(['*row'] * 300)}]\n", encoding="utf-8")
+    code, _, err = cli(["validate", str(many)], capsys)
+    assert code == 2 and f"document expands to more than {MAX_NODES:,} values" in err
+    code, _, err = cli(["validate", "--allow-large", str(many)], capsys)
+    assert code == 2 and "expands" not in err and "unknown field 'row'" in err
+
+
+def test_replications_above_the_guard_need_allow_large(tmp_path: Path, capsys) -> None:
+    results = tmp_path / "results"
+    code, out, err = cli(["run", str(VALID), "-n", "300000", "--out", str(results), "-q"], capsys)
+    assert (code, out) == (2, "")
+    assert err == f"error: {VALID}: 300,000 replications is above 200,000; pass --allow-large if you mean it\n"
+    assert not results.exists()
+
+
+@pytest.mark.parametrize("part", ["..", "../x", "/etc", "a/b", "a\\b", ""])
+def test_output_names_cannot_escape_the_results_folder(tmp_path: Path, part: str) -> None:
+    with pytest.raises(UsageError):
+        safe_child(tmp_path, part)
+    with pytest.raises(UsageError):
+        RunFolder(tmp_path, part)
+    with pytest.raises(UsageError):
+        RunFolder(tmp_path, "toy", run_id=part or "..")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_out_that_is_a_file_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    not_a_folder = tmp_path / "results"
+    not_a_folder.write_text("a file where the results folder should be\n")
+    code, out, err = cli(["run", str(VALID), "-n", "20", "--out", str(not_a_folder), "-q", "--no-plots"], capsys)
+    assert code == 2
+    assert err.startswith(f"error: cannot create a run folder under {not_a_folder}: Not a directory")
+    assert not_a_folder.read_text().startswith("a file")
