@@ -26,7 +26,8 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    # clamp to [0, 1] and to the estimate itself: rounding can put 1e-18 above p = 0
+    return (max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))
 
 
 def proportion(flags: np.ndarray) -> dict[str, float]:

@@ -15,6 +15,7 @@ import zlib
 import numpy as np
 
 UNCERTAINTY, RECOGNITION, ACCEPTANCE, EVENTS, PROTOCOL = range(5)
+DESIGN = 5  # experiment designs: sweep points (LHS, Sobol), sensitivity samples; never per replication
 
 
 def stream(seed: int, block: int, purpose: int, *extra: int) -> np.random.Generator:

@@ -9,9 +9,9 @@ from typing import Any
 LARGE_REPLICATIONS = 200_000
 
 
-def add_scenario_args(p: argparse.ArgumentParser, *, run: bool = True) -> None:
-    """Arguments every command that runs a scenario takes."""
-    p.add_argument("scenario", help="scenario YAML file")
+def add_scenario_args(p: argparse.ArgumentParser, *, run: bool = True, optional: bool = False) -> None:
+    """Arguments every command that runs a scenario takes (``optional``: the file may be omitted)."""
+    p.add_argument("scenario", nargs="?" if optional else None, help="scenario YAML file")
     if run:
         p.add_argument("-n", "--replications", type=_positive, help="override run.replications")
         p.add_argument("--seed", type=_nonneg, help="override run.seed")
