@@ -249,8 +249,13 @@ def trajectory_table(d: Discovery) -> dict[str, list[Any]]:
     return cols
 
 
-def write_discovery(d: Discovery, folder: Path, *, plots: bool = True) -> list[str]:
-    """Write ``prim_<indicator>.json``, ``.csv`` and the figure into ``folder``, each file atomically."""
+def write_discovery(d: Discovery, folder: Path, *, plots: bool = True, summary: dict[str, Any] | None = None
+                    ) -> list[str]:
+    """Write ``prim_<indicator>.json``, ``.csv`` and figures into ``folder``, each file atomically.
+
+    With the sweep's ``summary`` and two or more levers, also a heatmap of the indicator over
+    the first two levers with the box outlined (``prim_<indicator>_heatmap``).
+    """
     import os
     import shutil
 
@@ -269,6 +274,11 @@ def write_discovery(d: Discovery, folder: Path, *, plots: bool = True) -> list[s
             from sim.sweep_plots import prim_figure
 
             files += save(prim_figure(d), staging, stem)
+            if summary is not None and len(summary["levers"]) >= 2:
+                from sim.sweep_plots import heatmap
+
+                pair = (summary["levers"][0]["name"], summary["levers"][1]["name"])
+                files += save(heatmap(summary, pair, [d.indicator], {d.indicator: d}), staging, f"{stem}_heatmap")
         for name in files[1:]:
             os.replace(staging / name, folder / name)
     finally:

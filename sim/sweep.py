@@ -285,7 +285,7 @@ def assemble(plan: SweepPlan, wf: WorkFolder) -> SweepResult:
 
         ind, threshold = output["prim"]
         prim = discover(summary, ind, float(threshold))
-        files += write_discovery(prim, wf.tmp, plots=output.get("plots", True))
+        files += write_discovery(prim, wf.tmp, plots=output.get("plots", True), summary=summary)
     if output.get("plots", True):
         from sim.sweep_plots import write_sweep_figures
 

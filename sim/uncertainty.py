@@ -50,11 +50,13 @@ def draw(uncertainty: list[Any], params: dict[str, ParamDef], n: int, seed: int,
     out: dict[str, np.ndarray] = {}
     for dist in uncertainty:
         u = stream(seed, block, UNCERTAINTY, key_of(dist.param)).random(n)
-        values = quantiles(dist, u)
-        pdef = params[dist.param]
-        if pdef.issue is not None or dist.dist == "choice":
-            out[dist.param] = np.array([pdef.to_internal(v if not isinstance(v, np.generic) else v.item())
-                                        for v in values], dtype=float)
-        else:
-            out[dist.param] = np.clip(np.asarray(values, dtype=float), pdef.lo, pdef.hi)
+        out[dist.param] = to_internal(dist, params[dist.param], quantiles(dist, u))
     return out
+
+
+def to_internal(dist: Any, pdef: ParamDef, values: np.ndarray | list[Any]) -> np.ndarray:
+    """Map drawn user values of one parameter to the internal scale (clipped to its range)."""
+    if pdef.issue is not None or dist.dist == "choice":
+        return np.array([pdef.to_internal(v if not isinstance(v, np.generic) else v.item()) for v in values],
+                        dtype=float)
+    return np.clip(np.asarray(values, dtype=float), pdef.lo, pdef.hi)
