@@ -95,6 +95,11 @@ def reasons_html(sc: Any, summary: dict[str, Any]) -> str:
 
 def write_run_report(result: Any, folder: Path) -> None:
     """Write ``report.html`` for a run into ``folder``."""
+    (folder / "report.html").write_text(run_report_html(result, folder), encoding="utf-8")
+
+
+def run_report_html(result: Any, folder: Path) -> str:
+    """Render a run's report (figures embedded from ``folder``) as one HTML document."""
     sc = result.scenario
     first = next(iter(result.summaries))
     s = result.summaries[first]
@@ -112,4 +117,4 @@ def write_run_report(result: Any, folder: Path) -> None:
     body.append(f"<h2>Why</h2>{reasons_html(sc, s)}")
     body.append(f"<h2>What is assumed</h2><h3>Uncertain assumptions</h3>{uncertainty_table(sc)}"
                 f"<h3>Every number in the scenario</h3>{assumptions_table(sc.assumptions())}")
-    (folder / "report.html").write_text(page(sc.spec.title or sc.name, "".join(body)), encoding="utf-8")
+    return page(sc.spec.title or sc.name, "".join(body))
