@@ -63,13 +63,12 @@ def print_table(out: Any, result: Any) -> None:
     first = result.entries[0]
     t = Table(title=f"Comparison: {len(result.entries)} scenarios, {first.n:,} replications each; "
                     f"percent, and points vs {first.label}", title_justify="left", box=box.SIMPLE_HEAD)
-    t.add_column("indicator", max_width=24)
-    t.add_column("scenario", overflow="fold")
+    t.add_column("indicator / scenario", overflow="fold")
     t.add_column("P [95% CI]", justify="right", no_wrap=True)
     t.add_column("difference [95% CI]", justify="right", no_wrap=True)
-    names = list(dict.fromkeys(r["indicator"] for r in result.table))
-    for k, name in enumerate(names):
+    for name in dict.fromkeys(r["indicator"] for r in result.table):
         rows = [r for r in result.table if r["indicator"] == name]
+        t.add_row(f"[bold]{rows[0]['label']}[/bold]", "", "")  # a heading row keeps the table 80 columns wide
         for j, r in enumerate(rows):
             p = f"{100 * r['p']:.1f} [{100 * r['lo']:.1f}, {100 * r['hi']:.1f}]"
             if r["diff"] is None:
@@ -78,8 +77,7 @@ def print_table(out: Any, result: Any) -> None:
                 d = f"{100 * r['diff']:+.1f} [{100 * r['diff_lo']:.1f}, {100 * r['diff_hi']:.1f}]"
                 if r["diff_lo"] > 0 or r["diff_hi"] < 0:
                     d = f"[bold]{d}[/bold]"
-            t.add_row(r["label"] if j == 0 else "", r["scenario"], p, d, end_section=j == len(rows) - 1
-                      and k < len(names) - 1)
+            t.add_row(f"  {r['scenario']}", p, d, end_section=j == len(rows) - 1)
     out.print(t)
     methods = sorted({r["method"] for r in result.table if r["method"]})
     crn = all(r["common_random_numbers"] for r in result.table if r["common_random_numbers"] is not None)
