@@ -44,8 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from sim.errors import ScenarioError, UsageError
+    from sim.signals import restore_sigterm, stop_on_sigterm
 
-    previous = _stop_on_sigterm()
+    previous = stop_on_sigterm()  # a kill cleans up like Ctrl-C
     try:
         return int(args.handler(args) or 0)
     except ScenarioError as exc:
@@ -61,30 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     finally:
-        if previous is not None:
-            import signal
-
-            signal.signal(signal.SIGTERM, previous)
-
-
-def _stop_on_sigterm() -> object:
-    """Treat SIGTERM (``kill``, a job scheduler) like Ctrl-C, so unfinished run folders are removed.
-
-    Returns:
-        The previous handler, to restore (None when not in the main thread, where Python
-        cannot install handlers, e.g. a web server's worker thread).
-
-    """
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        return None
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    return signal.signal(signal.SIGTERM, interrupt)
+        restore_sigterm(previous)
 
 
 if __name__ == "__main__":

@@ -57,12 +57,25 @@ class ProcessExecutor:
         # forkserver: workers fork from a clean single-threaded server that has the engine
         # imported once (fork from this process is unsafe once numpy, Dask or a web server
         # have started threads; spawn would re-import everything per worker).
+        from sim.signals import ignore_sigint, interrupts_deferred, sigint_ignored
+
         if "forkserver" in mp.get_all_start_methods():
             ctx = mp.get_context("forkserver")
             ctx.set_forkserver_preload(["sim.ensemble", "sim.protocols.alternating_offers"])
+            from multiprocessing import forkserver
+
+            with sigint_ignored():  # the server (and every worker it forks) leaves Ctrl-C to us
+                forkserver.ensure_running()
         else:
             ctx = mp.get_context("spawn")
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+        # Ctrl-C is the main process's to handle: it shuts the pool down and cleans up
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=ignore_sigint)
+        try:
+            with interrupts_deferred():  # a Ctrl-C now waits until the workers have started
+                self._pool.submit(_ready).result()
+        except BaseException:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -75,6 +88,10 @@ class ProcessExecutor:
         futures = {self._pool.submit(fn, t): i for i, t in enumerate(tasks)}
         for fut in as_completed(futures):
             yield futures[fut], fut.result()
+
+
+def _ready() -> None:
+    """Do nothing in a worker: waiting for it shows the pool has started."""
 
 
 def make_executor(name: str, workers: int | None = None, scheduler: str | None = None) -> Any:
