@@ -161,6 +161,7 @@ class Planner:
         self.st = st
         self.T = sc.spec.protocol.rounds
         self.grid = np.linspace(0.0, 1.0, GRID)
+        self._kept: np.ndarray | None = None
 
     def solve(self, t0: int = 1, plan: Plan | None = None, rows: np.ndarray | None = None) -> Plan:
         """Plan rounds ``t0..T`` for the replications in ``rows`` (all by default).
@@ -209,9 +210,13 @@ class Planner:
         cmax = np.maximum.accumulate(cont, axis=3)
         tau_lo, tau_hi = self._tau_bounds(own, target, seg_start, seg_len)
 
-        # Discrete deal packages: their utility, and red lines on them.
-        pk = space.packages  # (K, Id)
+        # Discrete deal packages: their utility, and red lines on them. A package that a
+        # signatory's red line on the discrete issues rules out is never offered (every
+        # signatory proposes or responds), so only the others are searched; ``kept`` maps
+        # back to the package index.
         id_ = list(space.deal_disc)
+        kept = self._kept_packages()
+        pk = space.packages[kept]  # (K, Id)
         K = len(pk)
         if id_:
             vd = issue_value(pk[None, None], st.ideal[:, :, None, id_], st.shape[None, :, None, None])
@@ -280,6 +285,8 @@ class Planner:
                 own_u = np.where(ok, own_u, -np.inf)
                 k = own_u.argmax(axis=1)
                 best = own_u[rows_idx, k]
+                # argmax of an all -inf row is package 0, as over the unpruned packages
+                k_full = np.where(np.isfinite(best), kept[k], 0)
                 tau_k = tau_c[rows_idx, k]
                 alt = reserve[:, p]
                 propose = np.isfinite(best) & (best >= alt - 1e-12)
@@ -297,7 +304,7 @@ class Planner:
                 value = np.where(propose[:, None], offered, np.where(walk[:, None], b, cont_v))
                 v_t += probs[:, s, None] * value
                 plan.action[t, s, sel] = action
-                plan.package[t, s, sel] = k
+                plan.package[t, s, sel] = k_full
                 plan.tau[t, s, sel] = tau_k
             plan.value[t, sel] = v_t
             value_next = v_t
@@ -357,6 +364,16 @@ class Planner:
                 lo = np.where(free & (d != 0) & ~ok_free, never, lo)
                 lo = np.where((d == 0) & ~ok_const, never, lo)
         return lo, hi
+
+    def _kept_packages(self) -> np.ndarray:
+        """Return the indices of the packages that no signatory's red line on discrete issues rules out."""
+        if self._kept is None:
+            space = self.sc.space
+            pk_terms = np.zeros((len(space.packages), len(space.issues)))
+            pk_terms[:, list(space.deal_disc)] = space.packages
+            ok = self._package_red_lines(pk_terms, linked=None)[list(self.sc.signatories)].all(axis=0)
+            self._kept = np.flatnonzero(ok) if ok.any() else np.zeros(1, dtype=np.int64)
+        return self._kept
 
     def _package_red_lines(self, pk_terms: np.ndarray, linked: list[int] | None) -> np.ndarray:
         """(A, K) red lines on the deal's discrete issues (continuous ones are on tau)."""
