@@ -183,21 +183,26 @@ class Event(Strict):
     description: str | None = None
 
 
-class Uniform(Strict):
+class _Bounded(Strict):
+    """A distribution on [low, high]: high must exceed low."""
+
+    @model_validator(mode="after")
+    def _order(self) -> _Bounded:
+        if not self.high > self.low:  # type: ignore[attr-defined]
+            raise ValueError(f"high ({self.high}) must be greater than low ({self.low})")  # type: ignore[attr-defined]
+        return self
+
+
+class Uniform(_Bounded):
     """Uniform on [low, high]."""
 
     param: str
     dist: Literal["uniform"]
     low: float
     high: float
-    @model_validator(mode="after")
-    def _order(self) -> Uniform:
-        if not self.high > self.low:
-            raise ValueError(f"high ({self.high}) must be greater than low ({self.low})")
-        return self
 
 
-class TruncNormal(Strict):
+class TruncNormal(_Bounded):
     """Normal(mean, sd) truncated to [low, high]."""
 
     param: str
@@ -206,14 +211,9 @@ class TruncNormal(Strict):
     sd: float = Field(gt=0)
     low: float
     high: float
-    @model_validator(mode="after")
-    def _order(self) -> TruncNormal:
-        if not self.high > self.low:
-            raise ValueError(f"high ({self.high}) must be greater than low ({self.low})")
-        return self
 
 
-class Beta(Strict):
+class Beta(_Bounded):
     """Beta(a, b) rescaled to [low, high]."""
 
     param: str
@@ -222,11 +222,6 @@ class Beta(Strict):
     b: float = Field(gt=0)
     low: float = 0.0
     high: float = 1.0
-    @model_validator(mode="after")
-    def _order(self) -> Beta:
-        if not self.high > self.low:
-            raise ValueError(f"high ({self.high}) must be greater than low ({self.low})")
-        return self
 
 
 class Triangular(Strict):
