@@ -126,8 +126,7 @@ def compare(inputs: Sequence[Any], *, replications: int | None = None, seed: int
     seed = settings["seed"] if seed is None else seed
     reps = replications or settings["replications"]
     block = settings["block_size"]
-    if issues:
-        _check_issues(opened[0][2], issues)
+    check_inputs([obj for _, _, obj in opened], protocol, issues)
     entries = []
     for label, (kind, source, obj) in zip(_labels([_name_of(o) for o in opened]), opened, strict=True):
         if kind == "run":
@@ -255,11 +254,34 @@ def _name_of(opened: tuple[str, str, Any]) -> str:
     return obj.scenario.name if kind == "run" else obj.name
 
 
-def _check_issues(first: Any, issues: Sequence[str]) -> None:
-    sc = first if isinstance(first, Scenario) else first.scenario
-    for name in issues:
-        if name not in sc.space.names:
-            raise UsageError(f"--issues: no issue named '{name}' in '{sc.name}'; allowed: {', '.join(sc.space.names)}")
+def check_inputs(opened: Sequence[Any], protocol: str | None = None, issues: Sequence[str] | None = None) -> None:
+    """Refuse, before any work, a protocol an input cannot play or an issue the reference lacks.
+
+    Args:
+        opened: What :func:`open_input` returned for each input.
+        protocol: The protocol asked for, if any.
+        issues: Issues asked for in the terms figure, if any.
+
+    Raises:
+        UsageError: An unknown protocol or issue.
+
+    """
+    from sim.protocols import REGISTRY
+
+    for obj in opened:
+        if isinstance(obj, Scenario):
+            name = protocol or obj.spec.protocol.name
+            if name not in REGISTRY:
+                raise UsageError(f"{obj.file}: protocol '{name}' is not available in this version; "
+                                 f"allowed: {', '.join(REGISTRY)}")
+        elif protocol and protocol not in obj.protocols:
+            raise UsageError(f"{obj.folder}: the run did not play protocol '{protocol}'; "
+                             f"allowed: {', '.join(obj.protocols)}")
+    first = opened[0] if isinstance(opened[0], Scenario) else opened[0].scenario
+    for name in issues or ():
+        if name not in first.space.names:
+            raise UsageError(f"--issues: no issue named '{name}' in '{first.name}'; "
+                             f"allowed: {', '.join(first.space.names)}")
 
 
 def _with_block_size(sc: Scenario, block: int) -> Scenario:

@@ -45,7 +45,7 @@ def write_figures(entries: list[Any], table: list[dict[str, Any]], folder: Path,
 def probabilities(table: list[dict[str, Any]], title: str) -> Any:
     """One panel per indicator: each scenario's probability with its Wilson interval."""
     scen = list(dict.fromkeys(r["scenario"] for r in table))
-    fig = _panels(table, scen, ("p", "lo", "hi"), (0, 1), lambda r: True)
+    fig = _panels(table, scen, ("p", "lo", "hi"), (-0.02, 1.02), lambda r: True)  # room for dots at 0 and 1
     for ax in fig.axes:
         if ax.get_visible() and ax.axison:
             ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0", "25", "50", "75", "100"])
@@ -63,7 +63,7 @@ def differences(table: list[dict[str, Any]], title: str) -> Any:
                   lambda r: r["diff_lo"] > 0 or r["diff_hi"] < 0, palette_of=scen)
     for ax in fig.axes:
         if ax.axison:
-            ax.axvline(0, color="black", lw=0.7)
+            ax.axvline(0, color="#495057", lw=0.8, zorder=1)
             ticks = ax.get_xticks()
             ax.set_xticks(ticks, [f"{100 * t:+.0f}" if t else "0" for t in ticks])
             ax.set_xlim(-half, half)
@@ -88,8 +88,9 @@ def _panels(table: list[dict[str, Any]], shown: list[str], keys: tuple[str, str,
         for yi, s in zip(y, shown, strict=True):
             r = rows[s]
             c = colour(palette_of.index(s)) if highlight(r) else "#adb5bd"
-            ax.plot([r[lo], r[hi]], [yi, yi], color=c, lw=2.4, solid_capstyle="butt")
-            ax.plot(r[mid], yi, "o", color=c, ms=4)
+            ax.plot([r[lo], r[hi]], [yi, yi], color=c, lw=3, solid_capstyle="butt")
+            tick = "black" if highlight(r) else "#495057"
+            ax.plot(r[mid], yi, "|", color=tick, ms=7, mew=1.2)  # a tick, so a narrow interval stays visible
         ax.set_xlim(*xlim)
         ax.set_title(next(iter(rows.values()))["label"], fontsize=8.5)
         ax.grid(axis="x", color="#f1f3f5")
@@ -156,7 +157,7 @@ def terms(entries: list[Any], issues: Sequence[str], title: str) -> Any:
 
     sc = entries[0].scenario
     infos = [sc.space.issues[sc.space.names.index(n)] for n in issues]
-    cols = min(3, len(infos))
+    cols = 2 if len(infos) in (2, 4) else min(3, len(infos))
     nrows = int(np.ceil(len(infos) / cols))
     labels = [e.label for e in entries]
     y = np.arange(len(entries))[::-1]

@@ -36,7 +36,7 @@ def add(sub: Any) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Compare, write the folder, print the table."""
-    from sim.compare import compare, default_settings, open_input
+    from sim.compare import check_inputs, compare, default_settings, open_input
     from sim.errors import UsageError
     from sim.scenario import Scenario
 
@@ -46,6 +46,7 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"{reps:,} replications is above {LARGE_REPLICATIONS:,}; pass --allow-large if you mean it")
     files = sum(isinstance(x, Scenario) for x in inputs)
     issues = [t.strip() for t in args.issues.split(",") if t.strip()] if args.issues else None
+    check_inputs(inputs, args.protocol, issues)
     with executor_for(args, reps) as ex, Bar(reps * files, "compare", args.quiet or not files) as bar:
         result = compare(inputs, replications=args.replications, seed=args.seed, protocol=args.protocol,
                          executor=ex, out_root=args.out, plots=not args.no_plots, progress=bar,
