@@ -24,7 +24,7 @@ _MEMBER_TAGS = {"uniform", "truncnormal", "beta", "triangular", "choice", "float
                 "int", "function-after", "function-before", "function-wrap", "[key]"}
 _SCALAR_TAGS = {"float", "bool", "str"}
 _ANNOTATION_FIELDS = ("note", "source")
-_TYPE_ERRORS = ("float_", "int_", "bool_", "string_type")
+_TYPE_ERRORS = ("float_", "int_", "bool_", "string_type", "finite_number")
 _TAG_WORDS = {"dist": "distribution"}
 _BOUNDS = {"greater_than": ("greater than", "gt"), "greater_than_equal": ("greater than or equal to", "ge"),
            "less_than": ("less than", "lt"), "less_than_equal": ("less than or equal to", "le")}

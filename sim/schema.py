@@ -24,7 +24,8 @@ MAX_ISSUES = 40
 class Strict(BaseModel):
     """Base: unknown fields are errors, models are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan: YAML's .nan and .inf would pass bounds-free fields and poison every draw
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     note: str | None = None
     source: str | None = None
