@@ -121,7 +121,7 @@ def manifest(sc: Any, *, seed: int, replications: int, protocols: list[str], val
         "kind": kind,
         "scenario": sc.name,
         "scenario_file": sc.file,
-        "files": list(sc.files),
+        "scenario_files": list(sc.files),
         "sha256": sc.sha256,
         "resolved": sc.resolved,
         "seed": seed,

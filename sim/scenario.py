@@ -288,6 +288,11 @@ def _compile(spec: Any, res: Resolved, problems: list[Problem]) -> dict[str, Any
         red_lines.append(tuple(conds))
 
     outcomes: dict[str, Cond] = {}
+    for oname in spec.outcomes:
+        if oname in infos or oname in actor_names:
+            what = "an issue" if oname in infos else "an actor"
+            bad(("outcomes", oname), f"indicator name '{oname}' is also {what}'s name; outcomes.csv has one "
+                                     "column per issue, actor and indicator, so choose another name")
     for oname, out in spec.outcomes.items():
         try:
             outcomes[oname] = compile_condition(out.when, space)

@@ -15,7 +15,7 @@ def test_baseline_loads_with_case_structure() -> None:
                   "acknowledgment", "assad_handed_over", "us_sanctions_relief", "eu_sanctions_relief",
                   "western_aid", "diplomatic_recognition", "security_cooperation", "russian_wheat"):
         assert issue in sc.space.names
-    for ind in ("tartus_retained", "hmeimim_retained", "any_base_retained", "no_agreement", "assad_handed_over"):
+    for ind in ("tartus_retained", "hmeimim_retained", "any_base_retained", "no_agreement", "assad_returned"):
         assert ind in sc.outcomes
 
 
@@ -121,3 +121,10 @@ def test_overlay_error_points_at_variant_line(write) -> None:
         load_scenario(v)
     p = exc.value.problems[0]
     assert p.file.endswith("v.yaml") and p.line == 5
+
+
+def test_indicator_named_like_an_issue_is_refused(write) -> None:
+    data = two_party()
+    data["outcomes"]["share"] = {"when": {"outcome": "deal"}}
+    msg = _err(write, data)
+    assert "outcomes.share: indicator name 'share' is also an issue's name" in msg

@@ -78,7 +78,8 @@ class Bar:
     """A rich progress bar on stderr (silent when quiet)."""
 
     def __init__(self, total: int, label: str, quiet: bool = False) -> None:
-        self.quiet = quiet or total <= 0
+        # no bar when stderr is not a terminal (CI, pipes): rich would print a stray blank line
+        self.quiet = quiet or total <= 0 or not sys.stderr.isatty()
         self.total = total
         self.label = label
         self._p: Any = None
