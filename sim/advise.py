@@ -338,7 +338,7 @@ def write(adv: Advice, out_root: str | Path = "results", *, plots: bool = True, 
             title = (f"{sc.spec.title or sc.name}: cheapest package for {adv.target}\n"
                      f"{len(rows)} packages × {adv.replications} replications (common random numbers); "
                      f"star: fresh run, {adv.verify['n']:,} replications")
-            chosen = {"cost": adv.search.best["cost"], "verify": adv.verify}
+            chosen = {"cost": adv.search.best["cost"], "p": adv.search.best["p"], "verify": adv.verify}
             files += save(advice_figure(rows, chosen, adv.target.value, adv.target.below, title), folder.tmp, "advice")
         folder.write_json("manifest.json", manifest(
             sc, seed=adv.seed, replications=adv.replications, protocols=[sc.spec.protocol.name], values={},

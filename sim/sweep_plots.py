@@ -83,7 +83,8 @@ def lever_curve(summary: dict[str, Any], lever: str, indicators: list[str]) -> A
     j, lv = _lever(summary, lever)
     grid = summary["design"] == "grid"
     others = [i for i in range(len(summary["levers"])) if i != j]
-    fig, axes = _panels(len(indicators))
+    fig, axes = _panels(len(indicators), width=5.6 if len(indicators) == 1 else 3.4,
+                        height=3.4 if len(indicators) == 1 else 2.8)
     for ax, ind in zip(axes, indicators, strict=True):
         X, k, n = _arrays(summary, ind)
         x = X[:, j]
@@ -120,10 +121,14 @@ def lever_curve(summary: dict[str, Any], lever: str, indicators: list[str]) -> A
         ax.set_ylabel("probability")
         _ticks(ax, lv)
         ax.grid(alpha=0.25)
-    axes[0].legend(fontsize=7, frameon=False, loc="best")
+    handles, labels = axes[0].get_legend_handles_labels()
+    if grid and len(others) == 1:  # a family of lines: one legend beside the panels
+        fig.legend(handles, labels, fontsize=7, frameon=False, loc="outside lower center", ncols=3)
+    else:
+        axes[0].legend(fontsize=7, frameon=False, loc="best")
     reps = summary["replications"]
-    fig.suptitle(f"{summary['title']}\nP(indicator) against {lever}: {reps:,} replications per point, "
-                 "common random numbers; bands: 95% Wilson", x=0.01, ha="left", fontsize=10)
+    fig.suptitle(f"{summary['title']}\nP(indicator) against {lever}: {reps:,} replications per point\n"
+                 "(common random numbers; bands: 95% Wilson intervals)", x=0.01, ha="left", fontsize=10)
     return fig
 
 
@@ -270,9 +275,10 @@ def sensitivity_bars(rows: list[dict[str, Any]], title: str) -> Any:
         ok = np.isfinite(lo) & np.isfinite(hi)
         ax.errorbar(v[ok], (y + off)[ok], xerr=[np.clip(v - lo, 0, None)[ok], np.clip(hi - v, 0, None)[ok]],
                     fmt="none", ecolor="black", elinewidth=0.8, capsize=2)
-    ax.set_yticks(y, [r["factor"] for r in rows], fontsize=8)
+    ax.set_yticks(y, [f"{r['factor']}  ({r.get('kind', 'factor')})" for r in rows], fontsize=8)
     ax.axvline(0, color="black", lw=0.6)
-    ax.set_xlim(min(-0.05, min(min(r["S1"], r["ST"]) for r in rows) - 0.05), 1.05)
+    lows = [r.get(k, 0.0) for r in rows for k in ("S1", "ST", "S1_lo", "ST_lo")]
+    ax.set_xlim(min(-0.05, np.nanmin(lows) - 0.03), max(1.05, max(r.get("ST_hi", 0.0) for r in rows) + 0.03))
     ax.set_xlabel("Sobol index (share of the variance of P; bars: 95% bootstrap interval)")
     ax.legend(fontsize=8, frameon=False, loc="lower right")
     ax.set_title(title, fontsize=10, loc="left")
@@ -297,9 +303,12 @@ def advice_figure(candidates: list[dict[str, Any]], chosen: dict[str, Any], targ
     v = chosen["verify"]
     ax.errorbar([chosen["cost"]], [v["p"]], yerr=[[v["p"] - v["lo"]], [v["hi"] - v["p"]]], fmt="*", ms=13,
                 color="#e03131", ecolor="#e03131", capsize=4, label="chosen, fresh run (95% interval)")
+    ax.scatter([chosen["cost"]], [chosen["p"]], s=110, facecolors="none", edgecolors="#e03131", lw=1.2, zorder=4,
+               label="chosen, estimate in the search")
     ax.set_xlabel("cost of the package (sum of lever cost × amount)")
     ax.set_ylabel("estimated probability (common random numbers)")
-    ax.set_ylim(-0.02, 1.02)
+    top = max(float(p.max()), v["hi"], target) if len(p) else 1.0
+    ax.set_ylim(-0.02, min(1.02, top + 0.08))  # zoom in when everything sits low
     ax.grid(alpha=0.25)
     ax.legend(fontsize=7, frameon=False, loc="best")
     ax.set_title(title, fontsize=10, loc="left")

@@ -50,8 +50,10 @@ def print_indices(out: Any, sc: Any, res: Any) -> None:
     t = Table(title=f"{sc.spec.title or sc.name}: Sobol indices of {res.output} (mean {res.mean:.3f}, "
                     f"variance {res.variance:.4f}; {res.n} base rows, {res.replications} replications per point)",
               title_justify="left")
-    for col in ("factor", "kind", "first order S1 [95%]", "total ST [95%]"):
-        t.add_column(col, justify="right" if col[0] in "ft" and col != "factor" else "left")
+    t.add_column("factor", overflow="fold")
+    t.add_column("kind")
+    t.add_column("first order S1 [95%]", justify="right")
+    t.add_column("total ST [95%]", justify="right")
     for r in sorted(res.rows, key=lambda r: -r["ST"]):
         t.add_row(r["factor"], r["kind"], f"{r['S1']:.3f} [{r['S1_lo']:.3f}, {r['S1_hi']:.3f}]",
                   f"{r['ST']:.3f} [{r['ST_lo']:.3f}, {r['ST_hi']:.3f}]")

@@ -94,22 +94,21 @@ def _check_protocol(name: str | None) -> None:
 
 
 def print_sweep(out: Any, result: Any) -> None:
-    """Where each indicator is lowest and highest over the design, and the folder."""
+    """Print where each indicator is lowest and highest over the design, and the folder."""
     from rich.table import Table
 
     s = result.summary
     pts = s["points"]
+    names = [lv["name"] for lv in s["levers"]]
     t = Table(title=f"{s['title']}: {len(pts):,} design points ({s['design']}) × {s['replications']:,} "
-                    "replications, common random numbers", title_justify="left")
-    t.add_column("indicator")
-    t.add_column("lowest P [95% CI]", justify="right")
-    t.add_column("at")
-    t.add_column("highest P [95% CI]", justify="right")
-    t.add_column("at")
-    for name, label in s["indicators"].items():
+                    "replications, common random numbers", title_justify="left",
+              caption=f"at = ({', '.join(names)})", caption_justify="left")
+    for col in ("indicator", "lowest P [95% CI]", "at", "highest P [95% CI]", "at"):
+        t.add_column(col, justify="right" if col.startswith(("low", "high")) else "left")
+    for name in s["indicators"]:
         lo = min(pts, key=lambda p: p["indicators"][name]["p"])
         hi = max(pts, key=lambda p: p["indicators"][name]["p"])
-        t.add_row(label, _p(lo["indicators"][name]), _at(lo), _p(hi["indicators"][name]), _at(hi))
+        t.add_row(name, _p(lo["indicators"][name]), _at(lo), _p(hi["indicators"][name]), _at(hi))
     out.print(t)
     if result.resumed_points:
         out.print(f"Resumed: {result.resumed_points} points came from the interrupted run.")
@@ -125,8 +124,8 @@ def print_sweep(out: Any, result: Any) -> None:
 
 
 def _p(d: dict[str, Any]) -> str:
-    return f"{d['p']:.1%} [{d['lo']:.1%}, {d['hi']:.1%}]"
+    return f"{d['p']:.1%} [{100 * d['lo']:.1f}, {100 * d['hi']:.1f}]"
 
 
 def _at(point: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in point["levers"].items())
+    return "(" + ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in point["levers"].values()) + ")"
