@@ -29,6 +29,50 @@ from sim.utility import breakdown_utilities, fill_linked, generosity_at, red_lin
 
 DEAL, BREAKDOWN, DEADLINE = 0, 1, 2
 KINDS = ("deal", "breakdown", "deadline")
+_CHOSEN = 1e9  # walk-out "gain" of a person who chose to leave (finite: it must win the argmax)
+
+
+@dataclass(frozen=True)
+class HumanMove:
+    """A person's decision for one signatory in one round (role-play), the same in every replication.
+
+    Attributes:
+        actor: Index of the actor the person plays.
+        action: When it is their turn to propose: PROPOSE (with ``terms``), PASS or WALK.
+        terms: (I,) their package on the 0-1 scale; linked issues are filled in by the influencers' rules.
+        accept: When another signatory proposes: their answer.
+        walk: When they refuse: whether they also walk out (breakdown).
+
+    """
+
+    actor: int
+    action: int = PROPOSE
+    terms: np.ndarray | None = None
+    accept: bool = False
+    walk: bool = False
+
+
+@dataclass
+class OpenRound:
+    """A round opened by :meth:`NegotiationModel.open_round` and not yet answered.
+
+    Attributes:
+        t: The round.
+        fired: Names of the events that fired.
+        slot: (n,) proposer slot; ``proposer`` (n,) the proposer's actor index.
+        action: (n,) the proposer's planned PROPOSE, PASS or WALK.
+        terms: (n, I) the planned offer; ``offer_utility`` (n, A) and ``red_lines_ok`` (n, A) for it.
+
+    """
+
+    t: int
+    fired: list[str]
+    slot: np.ndarray
+    proposer: np.ndarray
+    action: np.ndarray
+    terms: np.ndarray
+    offer_utility: np.ndarray
+    red_lines_ok: np.ndarray
 
 
 @dataclass
@@ -96,30 +140,67 @@ class NegotiationModel(mesa.Model):
 
     def step(self) -> None:
         """Play one round in every replication still negotiating."""
+        self.close_round(self.open_round())
+
+    def open_round(self) -> OpenRound:
+        """Start round ``t``: events fire, a proposer is recognised and its planned offer is made.
+
+        :meth:`step` is ``close_round(open_round())``; role-play opens a round, shows the
+        offer (or asks for one), and closes it with the person's :class:`HumanMove`.
+        """
         t = self.round
         fired = self.fire_events(t)
         slot = self.recognise(t)
         action = self.plan.action[t, slot, np.arange(self.n)]
-        live = ~self.done
         terms, offer_u, ok = self.make_offers(t, slot)
+        return OpenRound(t, fired, slot, np.asarray(self.sc.signatories)[slot], action, terms, offer_u, ok)
+
+    def close_round(self, rnd: OpenRound, human: HumanMove | None = None) -> None:
+        """Answer the offer of an opened round, settle it and move on to the next round.
+
+        Args:
+            rnd: From :meth:`open_round` in this round.
+            human: A person's decision for one actor (role-play); the model plays everyone else.
+
+        """
+        t, slot, props = rnd.t, rnd.slot, rnd.proposer
+        action, terms, offer_u, ok = rnd.action, rnd.terms, rnd.offer_utility, rnd.red_lines_ok
+        if human is not None and (props == human.actor).any():
+            action, terms, offer_u, ok = self._human_offer(rnd, human)
+        live = ~self.done
         accept_all = np.ones(self.n, dtype=bool)
         votes = np.ones((self.n, len(self.actors)), dtype=bool)
-        u = self._rng_acc.random((self.n, len(self.actors)))
-        props = np.asarray(self.sc.signatories)[slot]
+        u = self._rng_acc.random((self.n, len(self.actors)))  # drawn for every actor: streams stay aligned
         for actor in self.signatories:
             responding = props != actor.index
-            vote = actor.respond(offer_u[:, actor.index], ok[:, actor.index], t, u[:, actor.index])
+            if human is not None and actor.index == human.actor:
+                vote = np.full(self.n, human.accept)
+            else:
+                vote = actor.respond(offer_u[:, actor.index], ok[:, actor.index], t, u[:, actor.index])
             votes[:, actor.index] = np.where(responding, vote, True)
             accept_all &= votes[:, actor.index]
         proposed = live & (action == PROPOSE)
-        self.settle(t, proposed, action, slot, terms, votes, accept_all)
+        self.settle(t, proposed, action, slot, terms, votes, accept_all, human)
         if self.trace is not None:
-            self._record(t, slot, action, terms, offer_u, votes, proposed, fired)
+            self._record(t, slot, action, terms, offer_u, votes, proposed, rnd.fired)
         for actor in self.influencers:
             actor.step()
         self.round += 1
         if self.round > self.sc.spec.protocol.rounds or self.done.all():
             self.finish()
+
+    def _human_offer(self, rnd: OpenRound, human: HumanMove) -> tuple[np.ndarray, ...]:
+        """Return the round's action and offer where the person's actor proposes (theirs replaces the plan)."""
+        mine = rnd.proposer == human.actor
+        action = np.where(mine, human.action, rnd.action).astype(rnd.action.dtype)
+        terms = rnd.terms.copy()
+        if human.action == PROPOSE:
+            if human.terms is None:
+                raise ValueError("a human proposal needs terms")
+            own = fill_linked(self.sc, self.state, np.broadcast_to(np.asarray(human.terms, float),
+                                                                   terms.shape).copy(), self.state.generosity)
+            terms[mine] = own[mine]
+        return action, terms, self.utilities(terms), red_lines_hold(self.sc, terms)
 
     def fire_events(self, t: int) -> list[str]:
         """Fire events due in round ``t``; replan the replications they touch."""
@@ -161,8 +242,8 @@ class NegotiationModel(mesa.Model):
         return terms, self.utilities(terms), red_lines_hold(self.sc, terms)
 
     def settle(self, t: int, proposed: np.ndarray, action: np.ndarray, slot: np.ndarray,
-               terms: np.ndarray, votes: np.ndarray, accept_all: np.ndarray) -> None:
-        """Record deals and walk-outs of round ``t``."""
+               terms: np.ndarray, votes: np.ndarray, accept_all: np.ndarray, human: HumanMove | None = None) -> None:
+        """Record deals and walk-outs of round ``t`` (a person who refuses walks out only if they say so)."""
         sc = self.sc
         live = ~self.done
         props = np.asarray(sc.signatories)[slot]
@@ -175,6 +256,10 @@ class NegotiationModel(mesa.Model):
         self.walker[walk] = props[walk]
         gain = np.full((self.n, len(sc.actors)), -np.inf)
         for actor in self.signatories:
+            if human is not None and actor.index == human.actor:
+                leaves = refused & ~votes[:, actor.index] & human.walk
+                gain[leaves, actor.index] = _CHOSEN  # the person chose to leave: they are the walker
+                continue
             leaves = refused & ~votes[:, actor.index] & actor.prefers_walking(t)
             gain[leaves, actor.index] = (self.plan.walk_value[t][leaves, actor.index]
                                          - actor.patience[leaves] * self.plan.value[t + 1][leaves, actor.index])
@@ -223,4 +308,5 @@ class NegotiationModel(mesa.Model):
         return self
 
 
-__all__ = ["BREAKDOWN", "DEADLINE", "DEAL", "KINDS", "WALK", "NegotiationModel", "generosity_at"]
+__all__ = ["BREAKDOWN", "DEADLINE", "DEAL", "KINDS", "PASS", "PROPOSE", "WALK", "HumanMove", "NegotiationModel",
+           "OpenRound", "generosity_at"]

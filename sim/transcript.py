@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model import KINDS, Trace
+from sim.model import KINDS, NegotiationModel, Trace
 from sim.outcomes import Outcomes
 from sim.planner import PASS, PROPOSE, WALK
 from sim.scenario import Scenario
@@ -46,12 +46,53 @@ def narrate(sc: Scenario, out: Outcomes, replication: int) -> list[str]:
         lines.append("Drawn assumptions: " + "; ".join(f"{k} = {_user(sc, k, v)}" for k, v in drawn.items()))
     end = int(out.round[replication])
     noise = out.draws.get("protocol.noise")
-    if noise is None:
-        noise = np.full(out.n, sc.params["protocol.noise"].default)
+    lam = float(noise[replication]) if noise is not None else sc.params["protocol.noise"].default
+    lines += narrate_rounds(sc, trace, row, end, lam)
+    lines += outcome_lines(sc, int(out.kind[replication]), end, int(out.proposer[replication]),
+                           int(out.walker[replication]), out.terms[replication], out.payoff[replication])
+    return lines
+
+
+def narrate_model(m: NegotiationModel, row: int = 0, you: int | None = None) -> list[str]:
+    """Tell the story so far of traced row ``row`` of a live or finished model (the web app's transcript).
+
+    Args:
+        m: A model made with ``trace`` containing ``row``.
+        row: Position in the model's traced rows.
+        you: The actor a person plays (role-play), named "(you)" in the story.
+
+    """
+    if m.trace is None:
+        raise ValueError("the model was made without trace")
+    r = int(m.trace.rows[row])
+    lines = narrate_rounds(m.sc, m.trace, row, len(m.trace.proposer), float(m.state.noise[r]), you)
+    if m.done[r]:
+        lines += outcome_lines(m.sc, int(m.kind[r]), int(m.end_round[r]), int(m.proposer[r]), int(m.walker[r]),
+                               m.terms[r], m.payoff[r])
+    return lines
+
+
+def narrate_rounds(sc: Scenario, trace: Trace, row: int, rounds: int, noise: float,
+                   you: int | None = None) -> list[str]:
+    """One paragraph per round for the first ``rounds`` rounds of traced row ``row``.
+
+    Args:
+        sc: The scenario.
+        trace: The round-by-round record.
+        row: Position in ``trace.rows``.
+        rounds: How many rounds to tell.
+        noise: The replication's acceptance noise (explains refusals against the odds).
+        you: The actor a person plays: named "(you)", and their answers are not explained by noise.
+
+    """
+    def name(a: int) -> str:
+        return sc.actors[a] + (" (you)" if a == you else "")
+
+    lines = []
     deal_only = list(sc.space.deal_disc) + list(sc.space.deal_cont)
-    for t in range(end):
+    for t in range(rounds):
         p = int(trace.proposer[t][row])
-        pname = sc.actors[p]
+        pname = name(p)
         act = int(trace.action[t][row])
         head = f"Round {t + 1}:"
         if trace.fired[t]:
@@ -81,25 +122,29 @@ def narrate(sc: Scenario, out: Outcomes, replication: int) -> list[str]:
             verdict = "accepts" if accepted else "refuses"
             basis = "its outside option" if b >= c else "the discounted value of going on"
             note = ""
-            lam = float(noise[replication]) if noise is not None else 0.0
-            if lam > 0 and accepted != (u >= r):
-                p_acc = 1.0 / (1.0 + np.exp(-(u - r) / lam))
-                note = (f" Against the odds: with acceptance noise {lam:.3f} such an offer is accepted "
+            if noise > 0 and accepted != (u >= r) and j != you:
+                p_acc = 1.0 / (1.0 + np.exp(-(u - r) / noise))
+                note = (f" Against the odds: with acceptance noise {noise:.3f} such an offer is accepted "
                         f"with probability {p_acc:.0%} (bounded rationality).")
-            lines.append(f"    {sc.actors[j]} {verdict}: the offer is worth {u:.3f} to it; it needs {r:.3f}, "
+            lines.append(f"    {name(j)} {verdict}: the offer is worth {u:.3f} to it; it needs {r:.3f}, "
                          f"the larger of its outside option ({b:.3f}) and the value of waiting ({c:.3f}), "
                          f"here {basis}.{note}")
-    kind = KINDS[int(out.kind[replication])]
-    final = _fmt_terms(sc, out.terms[replication])
-    if kind == "deal":
-        lines.append(f"Outcome: deal in round {end}, proposed by {sc.actors[int(out.proposer[replication])]}.")
-    elif kind == "breakdown":
-        lines.append(f"Outcome: breakdown in round {end}; {sc.actors[int(out.walker[replication])]} walked out.")
+    _ = PROPOSE
+    return lines
+
+
+def outcome_lines(sc: Scenario, kind: int, end: int, proposer: int, walker: int, terms: np.ndarray,
+                  payoff: np.ndarray) -> list[str]:
+    """How a negotiation ended: the outcome, the final terms and every actor's utility."""
+    lines = []
+    if KINDS[kind] == "deal":
+        lines.append(f"Outcome: deal in round {end}, proposed by {sc.actors[proposer]}.")
+    elif KINDS[kind] == "breakdown":
+        lines.append(f"Outcome: breakdown in round {end}; {sc.actors[walker]} walked out.")
     else:
         lines.append(f"Outcome: no deal by the deadline (round {end}); the status quo holds.")
-    lines.append(f"Final terms: {final}.")
-    lines.append("Utilities: " + ", ".join(f"{a} {out.payoff[replication, j]:.3f}" for j, a in enumerate(sc.actors)))
-    _ = PROPOSE
+    lines.append(f"Final terms: {_fmt_terms(sc, terms)}.")
+    lines.append("Utilities: " + ", ".join(f"{a} {payoff[j]:.3f}" for j, a in enumerate(sc.actors)))
     return lines
 
 

@@ -1,0 +1,128 @@
+"""Role-play without a browser: the model's human hook and the app's session model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.app.session import SessionModel, Seat
+from sim.app.settings import settings
+from sim.model import DEAL, PROPOSE, HumanMove, NegotiationModel
+from sim.scenario import load_scenario
+from tests.conftest import SCENARIOS
+
+WARMUP = SCENARIOS / "teaching" / "port_lease_warmup.yaml"
+SEMINAR = SCENARIOS / "teaching" / "syria_bases_seminar.yaml"
+
+
+@pytest.fixture(scope="module")
+def warmup():
+    return load_scenario(WARMUP)
+
+
+@pytest.fixture(scope="module")
+def seminar():
+    return load_scenario(SEMINAR)
+
+
+def _same(a: NegotiationModel, b: NegotiationModel) -> None:
+    for name in ("kind", "end_round", "terms", "payoff", "proposer", "walker", "rejections", "fired"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+
+
+def test_open_and_close_round_is_step(seminar) -> None:
+    a = NegotiationModel(seminar, 300, seed=5, trace=[0, 1]).run()
+    b = NegotiationModel(seminar, 300, seed=5, trace=[0, 1])
+    while b.running:
+        b.close_round(b.open_round())
+    _same(a, b)
+
+
+def test_a_person_who_plays_the_plan_gets_the_models_result(seminar) -> None:
+    """Same start, same random numbers: copying the agent's moves reproduces its negotiation."""
+    for seed in range(6):
+        ref = NegotiationModel(seminar, 1, seed=seed, trace=[0]).run()
+        m = NegotiationModel(seminar, 1, seed=seed, trace=[0])
+        syria = seminar.actors.index("syria")
+        while m.running:
+            rnd = m.open_round()
+            t = rnd.t
+            if rnd.proposer[0] == syria:
+                move = HumanMove(syria, int(rnd.action[0]), terms=rnd.terms[0])
+            else:
+                accept = bool(m.trace is not None and _agent_accepts(ref, t, syria))
+                move = HumanMove(syria, accept=accept, walk=_agent_walks(ref, t, syria))
+            m.close_round(rnd, move)
+        _same(ref, m)
+
+
+def _agent_accepts(ref: NegotiationModel, t: int, a: int) -> bool:
+    return bool(ref.trace.accepted[t - 1][0][a])
+
+
+def _agent_walks(ref: NegotiationModel, t: int, a: int) -> bool:
+    return bool(ref.done[0] and ref.end_round[0] == t and ref.walker[0] == a)
+
+
+def test_human_answer_decides(warmup) -> None:
+    host, power = warmup.actors.index("host"), warmup.actors.index("power")
+    m = NegotiationModel(warmup, 1, seed=1, trace=[0])
+    rnd = m.open_round()
+    assert rnd.proposer[0] == host and rnd.action[0] == PROPOSE
+    m.close_round(rnd, HumanMove(power, accept=False))  # the agent would accept (see the transcript test)
+    assert m.running and m.rejections[0] == 1
+    m2 = NegotiationModel(warmup, 1, seed=1)
+    m2.close_round(m2.open_round(), HumanMove(power, accept=False, walk=True))
+    assert not m2.running and m2.kind[0] == 1 and m2.walker[0] == power
+
+
+def test_human_proposal_is_answered_by_the_plan(warmup) -> None:
+    host, power = warmup.actors.index("host"), warmup.actors.index("power")
+    greedy = NegotiationModel(warmup, 1, seed=1)
+    rnd = greedy.open_round()
+    mine = greedy.state.ideal[0, host].copy()  # everything the host wants: the power refuses
+    greedy.close_round(rnd, HumanMove(host, PROPOSE, terms=mine))
+    assert greedy.running and greedy.rejections[0] == 1
+    fair = NegotiationModel(warmup, 1, seed=1)
+    rnd = fair.open_round()
+    generous = fair.state.ideal[0, power].copy()  # everything the power wants: it accepts
+    fair.close_round(rnd, HumanMove(host, PROPOSE, terms=generous))
+    assert not fair.running and fair.kind[0] == DEAL and fair.proposer[0] == host
+    assert fair.payoff[0, power] > rnd.offer_utility[0, power] - 1e-12
+
+
+def test_session_waits_for_the_person_and_compares(warmup) -> None:
+    seat = Seat("s1", play_as=warmup.actors.index("power"))
+    m = SessionModel(sc=warmup, seed="", seat=seat)
+    m.step()
+    assert m.waiting_for() == "answer" and m.round == 1
+    m.step()  # Play keeps calling step: nothing happens while waiting
+    assert m.waiting_for() == "answer" and m.round == 1
+    m.answer(False)
+    assert m.round == 2 and m.waiting_for() is None
+    m.step()
+    assert m.waiting_for() == "proposal"
+    with pytest.raises(RuntimeError):
+        m.answer(True)
+    m.propose({"presence": "full", "payment": 0.0, "apology": "no"})
+    while m.running:
+        m.step()
+        if m.waiting_for() == "answer":
+            m.answer(True)
+        elif m.waiting_for() == "proposal":
+            m.walk_out()
+    row = m.result()
+    assert row["finished"] and row["actor"] == "power"
+    assert row["model_utility"] == pytest.approx(float(m.twin().payoff[0, seat.play_as]))
+    assert "round" in row["model_outcome"]
+
+
+def test_session_settings_and_seed(seminar) -> None:
+    chosen = {s.path: s.default for s in settings(seminar)}
+    m = SessionModel(sc=seminar, seed="12", seat=None, scenario=object(), **chosen)
+    assert m.run_seed == 12 and m.fixed == {}
+    chosen["actors.russia.outside_option.bonus"] = 0.5
+    m2 = SessionModel(sc=seminar, seed="not a number", **chosen)
+    assert not m2.seed_ok and m2.run_seed == seminar.spec.run.seed
+    assert m2.fixed == {"actors.russia.outside_option.bonus": 0.5}
+    assert m2.state.oo_bonus[0, seminar.actors.index("russia")] == 0.5
