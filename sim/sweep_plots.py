@@ -170,7 +170,9 @@ def heatmap(summary: dict[str, Any], levers: tuple[str, str], indicators: list[s
         box = (boxes or {}).get(ind)
         title = summary["indicators"][ind]
         if box is not None and _outline(ax, box, jx, jy, x, y, grid):
-            title += f"\ndashed: PRIM box (density {box.box.density:.0%}, coverage {box.box.coverage:.0%})"
+            rule = "<=" if box.below else ">="
+            title += (f"\ndashed: PRIM box for P {rule} {box.threshold:g} (density {box.box.density:.0%}, "
+                      f"coverage {box.box.coverage:.0%})")
         ax.set_xlabel(_axis_label(lx), fontsize=8)
         ax.set_ylabel(_axis_label(ly), fontsize=8)
         _ticks(ax, lx, "x")

@@ -89,3 +89,16 @@ def test_cli_sweep_reports_and_refuses_bad_use(write, tmp_path, capsys) -> None:
     assert main(["sweep", "--resume", "nothing-here", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "not both" in err and "no unfinished job found" in err
+
+
+def test_how_to_guides_show_real_figures() -> None:
+    import re
+
+    from tests.conftest import ROOT
+
+    for name in ("sweeps.md", "sensitivity-and-discovery.md", "advise.md"):
+        doc = ROOT / "docs" / "how-to" / name
+        images = re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", doc.read_text(encoding="utf-8"))
+        assert images, name
+        for rel in images:
+            assert (doc.parent / rel).resolve().is_file(), f"{name}: {rel}"
