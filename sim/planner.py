@@ -120,11 +120,14 @@ def concession_path(st: State, sc: Scenario, own: np.ndarray, target: np.ndarray
     of the proposer's total possible concession spent, so its utility falls linearly in tau.
 
     Args:
+        st: Batch parameters.
+        sc: Scenario.
         own: (n, P, Ic) proposers' ideals on the continuous deal issues.
         target: (n, P, Ic) the salience-weighted mean ideal of the other signatories.
 
     Returns:
         start, length: (n, P, Ic) each issue's segment of [0, 1].
+
     """
     ic = list(sc.space.deal_cont)
     sig = list(sc.signatories)
@@ -235,22 +238,35 @@ class Planner:
         U = len(first)
         static_feas = self._package_red_lines(pk_terms, linked=None)  # (A, K)
 
-        cache: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+        # The package search reads signatories only, so the (n, P, K) arrays hold their rows
+        # (by slot); other actors' values are read at the chosen package alone.
+        il = [r.issue for r in sc.linkage]
+        linked_red_lines = any(c.issue in il for conds in sc.red_lines for c in conds)
+        d_sig = d_deal[:, sig]
+        feas_sig = static_feas[sig]
+        cache: dict[bytes, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = {}
+        vl = np.empty((n, A, U, len(il)))  # each actor's value of each linked offer
+        seen = np.full((n, U, len(il)), np.nan)  # the offers vl holds (nan: none yet)
 
-        def packages_at(gen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        def packages_at(gen: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+            """Signatories' package utilities (n, P, K), red lines kept (P, K) or (n, P, K), linked part."""
             key = gen.tobytes()
             if key not in cache:
                 if not sc.linkage:
-                    cache.clear()
-                    cache[key] = (d_deal, np.broadcast_to(static_feas[None], (n, A, K)))
+                    entry = (d_sig, feas_sig, None)
                 else:
                     lv = linked_values(sc, st, np.broadcast_to(base[None], (n, U, base.shape[1])), gen)
-                    il = [r.issue for r in sc.linkage]
-                    vl = issue_value(lv[:, None], st.ideal[:, :, None, il], st.shape[None, :, None, None])
-                    d = d_deal + np.einsum("nai,naki->nak", st.salience[:, :, il], vl)[:, :, inverse]
-                    feas = self._linked_red_lines(pk_terms, lv[:, inverse], il, static_feas)
-                    cache.clear()
-                    cache[key] = (d, feas)
+                    for l, issue in enumerate(il):  # only offers that moved (escalation) change value
+                        if not np.array_equal(lv[..., l], seen[..., l]):
+                            vl[..., l] = issue_value(lv[:, None, :, l], st.ideal[:, :, None, issue],
+                                                     st.shape[None, :, None])
+                            seen[..., l] = lv[..., l]
+                    lin = np.einsum("nai,naki->nak", st.salience[:, :, il], vl)  # (n, A, U)
+                    feas = (self._linked_red_lines(pk_terms, lv[:, inverse], il, static_feas)[:, sig]
+                            if linked_red_lines else feas_sig)
+                    entry = (d_sig + lin[:, sig].take(inverse, axis=2), feas, lin)
+                cache.clear()
+                cache[key] = entry
             return cache[key]
 
         # Backward induction.
@@ -263,7 +279,7 @@ class Planner:
         for t in range(T, t0 - 1, -1):
             gen = generosity_at(st, t - t0)
             _, b = breakdown_utilities(sc, st, gen)
-            d_pk, feas = packages_at(gen)
+            d_pk, feas, lin = packages_at(gen)
             cont_v = delta * value_next
             reserve = np.maximum(b, cont_v)
             plan.reservation[t, sel] = reserve
@@ -274,14 +290,15 @@ class Planner:
                 if not probs[:, s].any():
                     continue
                 resp = [q for q in sig if q != p]
+                rs = [r for r in range(P) if r != s]  # responders' slots
                 thr = reserve[:, resp] + st.margin[:, None]  # (n, J)
-                need = thr[:, :, None] - d_pk[:, resp]  # (n, J, K)
-                need = np.where(feas[:, resp], need, np.inf)
+                need = thr[:, :, None] - d_pk[:, rs]  # (n, J, K)
+                need = np.where(feas[..., rs, :], need, np.inf)
                 tau_j = _invert(cmax[:, resp, s], need, self.grid)  # (n, J, K)
                 tau = np.maximum(tau_j.max(axis=1), tau_lo[:, s, None])
-                ok = (tau <= tau_hi[:, s, None] + 1e-12) & feas[:, p] & np.isfinite(tau)
+                ok = (tau <= tau_hi[:, s, None] + 1e-12) & feas[..., s, :] & np.isfinite(tau)
                 tau_c = np.clip(np.where(ok, tau, 0.0), 0.0, 1.0)
-                own_u = d_pk[:, p] + _interp_grid(cont[:, p, s][:, None], tau_c)[:, 0]  # (n, K)
+                own_u = d_pk[:, s] + _interp_grid(cont[:, p, s][:, None], tau_c)[:, 0]  # (n, K)
                 own_u = np.where(ok, own_u, -np.inf)
                 k = own_u.argmax(axis=1)
                 best = own_u[rows_idx, k]
@@ -292,7 +309,10 @@ class Planner:
                 propose = np.isfinite(best) & (best >= alt - 1e-12)
                 walk = ~propose & (b[:, p] > cont_v[:, p])
                 action = np.where(propose, PROPOSE, np.where(walk, WALK, PASS)).astype(np.int8)
-                u_offer = d_pk[rows_idx, :, k] + _interp_grid(cont[:, :, s], tau_k[:, None])[:, :, 0]  # (n, A)
+                d_k = d_deal[rows_idx, :, k]  # (n, A) every actor's value of the chosen package
+                if lin is not None:
+                    d_k = d_k + lin[rows_idx, :, inverse[k]]
+                u_offer = d_k + _interp_grid(cont[:, :, s], tau_k[:, None])[:, :, 0]  # (n, A)
                 p_acc = np.ones(n)
                 lam = st.noise
                 for j in resp:
@@ -376,7 +396,7 @@ class Planner:
         return self._kept
 
     def _package_red_lines(self, pk_terms: np.ndarray, linked: list[int] | None) -> np.ndarray:
-        """(A, K) red lines on the deal's discrete issues (continuous ones are on tau)."""
+        """Return (A, K): red lines on the deal's discrete issues hold (continuous ones are on tau)."""
         sc = self.sc
         K = pk_terms.shape[0]
         feas = np.ones((len(sc.actors), K), dtype=bool)
@@ -421,43 +441,60 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def _invert(cmax: np.ndarray, need: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """Smallest tau with running-max utility >= need, by one flattened searchsorted.
+    """Smallest tau with running-max utility >= need, per row and package.
 
     Args:
         cmax: (n, J, G) non-decreasing along G.
         need: (n, J, K) required continuous utility (inf: impossible).
+        grid: (G,) the tau grid.
 
     """
     n, J, G = cmax.shape
-    K = need.shape[2]
     offs = (np.arange(n * J, dtype=float) * _OFFSET).reshape(n, J, 1)
-    hay = (np.clip(cmax, -2.0, 3.0) + offs).ravel()
     finite = np.isfinite(need)
     q = np.clip(np.where(finite, need, 5.0), -5.0, 5.0)
-    idx = np.searchsorted(hay, (q + offs).ravel(), side="left").reshape(n, J, K)
-    idx -= (np.arange(n * J) * G).reshape(n, J, 1)
+    idx = _count_below(np.clip(cmax, -2.0, 3.0) + offs, q + offs).astype(np.int64)
     above = idx >= G
     first = idx <= 0
     i1 = np.clip(idx, 1, G - 1)
-    flat = cmax.reshape(n * J, G)
-    rows = np.arange(n * J).reshape(n, J, 1)
-    y0 = flat[rows, i1 - 1]
-    y1 = flat[rows, i1]
+    i1 += (np.arange(n * J) * G).reshape(n, J, 1)  # positions in the flattened (n * J * G) curves
+    flat = np.ascontiguousarray(cmax).ravel()
+    y0 = flat.take(i1 - 1)
+    y1 = flat.take(i1)
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(y1 > y0, (q - y0) / (y1 - y0), 1.0)
-    tau = grid[i1 - 1] + np.clip(w, 0.0, 1.0) * (grid[1] - grid[0])
+    tau = grid.take(i1 % G - 1) + np.clip(w, 0.0, 1.0) * (grid[1] - grid[0])
     tau = np.where(first, 0.0, tau)
     return np.where(above | ~finite | (need > 3.0), np.inf, tau)
 
 
+def _count_below(curve: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """(n, J, K) int8 count of grid points of each non-decreasing curve (n, J, G) below ``q``.
+
+    Equals ``searchsorted(curve_row, q, side="left")`` row by row. The curves carry
+    distinct offsets per row (``_OFFSET``), as the flattened search this replaced did, so
+    every comparison and so every result is the same; G passes of a compare and an int8
+    add over (n, J, K) are about 4x faster than a binary search of the flattened curves.
+    """
+    G = curve.shape[2]
+    steps = np.ascontiguousarray(np.moveaxis(curve, 2, 0))[..., None]  # (G, n, J, 1)
+    idx = np.zeros(q.shape, dtype=np.int8)
+    below = np.empty(q.shape, dtype=bool)
+    for g in range(G):
+        np.less(steps[g], q, out=below)
+        idx += below.view(np.int8)
+    return idx
+
+
 def _interp_grid(values: np.ndarray, tau: np.ndarray) -> np.ndarray:
     """Values on the tau grid (n, A, G), read at tau (n, K) → (n, A, K)."""
-    G = values.shape[-1]
+    n, A, G = values.shape
     pos = np.clip(tau, 0.0, 1.0) * (G - 1)
     i0 = np.minimum(pos.astype(np.int64), G - 2)
     w = pos - i0
-    rows = np.arange(values.shape[0])[:, None, None]
-    a = np.arange(values.shape[1])[None, :, None]
-    v0 = values[rows, a, i0[:, None, :]]
-    v1 = values[rows, a, i0[:, None, :] + 1]
+    # one flat take per end instead of three broadcast index arrays
+    at = i0[:, None, :] + (np.arange(n * A) * G).reshape(n, A, 1)
+    flat = np.ascontiguousarray(values).ravel()
+    v0 = flat.take(at)
+    v1 = flat.take(at + 1)
     return v0 * (1 - w[:, None, :]) + v1 * w[:, None, :]
