@@ -368,7 +368,15 @@ def _compile(spec: Any, res: Resolved, problems: list[Problem]) -> dict[str, Any
                                              "allowed: one per parameter")
         seen[unc.param] = u
     if spec.sweep is not None:
+        first: dict[str, str] = {}  # name or target → the lever that used it first
         for v, lever in enumerate(spec.sweep.levers):
+            if lever.name in first:
+                bad(("sweep", "levers", v, "name"), f"lever name '{lever.name}' is used twice; names must be unique")
+            if lever.target in first:
+                bad(("sweep", "levers", v, "target"), f"'{lever.target}' is already set by lever "
+                                                      f"'{first[lever.target]}'; allowed: one lever per parameter")
+            first.setdefault(lever.name, lever.name)
+            first.setdefault(lever.target, lever.name)
             pdef = check_target(("sweep", "levers", v, "target"), lever.target)
             if pdef is None:
                 continue

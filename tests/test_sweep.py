@@ -102,3 +102,16 @@ def test_how_to_guides_show_real_figures() -> None:
         assert images, name
         for rel in images:
             assert (doc.parent / rel).resolve().is_file(), f"{name}: {rel}"
+
+
+def test_levers_must_have_unique_names_and_targets(write) -> None:
+    from sim.errors import ScenarioError
+
+    data = toy_sweep()
+    data["sweep"]["levers"].append({"name": "bonus", "target": "actors.host.patience", "low": 0.5, "high": 0.9})
+    data["sweep"]["levers"].append({"name": "again", "target": "actors.host.capability", "low": 1, "high": 2})
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(write(data))
+    text = str(err.value)
+    assert "sweep.levers[bonus].name: lever name 'bonus' is used twice; names must be unique" in text
+    assert "'actors.host.capability' is already set by lever 'host_capability'" in text
