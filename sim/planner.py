@@ -24,6 +24,7 @@ All arrays carry the replication axis first; nothing loops over replications.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -156,6 +157,142 @@ def concession_path(st: State, sc: Scenario, own: np.ndarray, target: np.ndarray
     return start, length
 
 
+@dataclass(frozen=True)
+class PackageTable:
+    """The scenario's discrete deal packages as the search reads them; the same for every batch.
+
+    A package that a signatory's red line on the discrete issues rules out is never offered
+    (every signatory proposes or responds), so it is left out; ``kept`` maps back to the
+    package index. Linked offers depend on a package only through its depends-on terms, so
+    they are worked out on the few distinct combinations (``base``) and gathered back
+    (``inverse``).
+
+    Attributes:
+        kept: (K,) indices into ``space.packages``.
+        values: (K, Id) the kept packages' discrete deal values.
+        terms: (K, I) the same as full terms (other issues 0).
+        inverse: (K,) each package's depends-on combination.
+        base: (U, L) each linkage table read at each combination.
+        feas: (A, K) red lines on the discrete deal issues hold.
+        linked_red_lines: Some red line is on a linked issue (checked per replication).
+        swaps: Pairs of packages that differ by one step on one issue no linkage reads
+            (see :func:`dominated`).
+
+    """
+
+    kept: np.ndarray
+    values: np.ndarray
+    terms: np.ndarray
+    inverse: np.ndarray
+    base: np.ndarray
+    feas: np.ndarray
+    linked_red_lines: bool
+    swaps: tuple[Swap, ...] = ()
+
+
+@dataclass(frozen=True)
+class Swap:
+    """Packages ``worse[m]`` and ``better[m]`` differ only in ``issue``: ``frm`` in one, ``to`` in the other.
+
+    Every signatory's red lines that ``worse[m]`` keeps, ``better[m]`` keeps too.
+    """
+
+    issue: int
+    frm: float
+    to: float
+    worse: np.ndarray
+    better: np.ndarray
+
+
+#: Least utility every signatory must gain from a swap for it to rule a package out (far
+#: above rounding, so the planner's argmax provably never picks the package ruled out).
+DOMINANCE_MARGIN = 1e-9
+
+
+def dominated(tab: PackageTable, st: State, sig: list[int]) -> np.ndarray:
+    """(K,) packages no proposer ever chooses in this batch, because a swap is better for every signatory.
+
+    If one step on an issue that no linkage reads raises every signatory's utility in every
+    replication of the batch (by at least :data:`DOMINANCE_MARGIN`), the package after the
+    step keeps every red line the one before keeps, leaves the linked offers and the
+    concession path alone, needs no more concession from any proposer (responders value it
+    more) and is worth strictly more to the proposer. So the package before the step is
+    never the planner's choice, whoever proposes, and leaving it out changes no number.
+    """
+    drop = np.zeros(len(tab.kept), dtype=bool)
+    shape = st.shape[sig]
+    for sw in tab.swaps:
+        ideal = st.ideal[:, sig, sw.issue]
+        gain = st.salience[:, sig, sw.issue] * (issue_value(sw.to, ideal, shape) - issue_value(sw.frm, ideal, shape))
+        if (gain > DOMINANCE_MARGIN).all():
+            drop[sw.worse] = True
+    return drop
+
+
+_TABLES: dict[int, tuple[Scenario, PackageTable]] = {}
+
+
+def package_table(sc: Scenario) -> PackageTable:
+    """Return the scenario's :class:`PackageTable`, built once per scenario object."""
+    hit = _TABLES.get(id(sc))
+    if hit is not None and hit[0] is sc:
+        return hit[1]
+    space = sc.space
+    everything = np.zeros((len(space.packages), len(space.issues)))
+    everything[:, list(space.deal_disc)] = space.packages
+    ok = _red_lines_on_packages(sc, everything)[list(sc.signatories)].all(axis=0)
+    kept = np.flatnonzero(ok) if ok.any() else np.zeros(1, dtype=np.int64)
+    terms = everything[kept]
+    dep = sorted({d for r in sc.linkage for d in r.depends_on})
+    _, first, inverse = np.unique(terms[:, dep], axis=0, return_index=True, return_inverse=True)
+    il = [r.issue for r in sc.linkage]
+    feas = _red_lines_on_packages(sc, terms)
+    table = PackageTable(kept=kept, values=space.packages[kept], terms=terms, inverse=inverse.reshape(-1),
+                         base=linkage_base(sc, terms[first]), feas=feas,
+                         linked_red_lines=any(c.issue in il for conds in sc.red_lines for c in conds),
+                         swaps=_swaps(sc, terms, feas[list(sc.signatories)], set(dep)))
+    if len(_TABLES) >= 16:  # scenarios come and go (variants, sweeps): keep the cache small
+        _TABLES.clear()
+    _TABLES[id(sc)] = (sc, table)
+    return table
+
+
+def _swaps(sc: Scenario, terms: np.ndarray, feas: np.ndarray, dep: set[int]) -> tuple[Swap, ...]:
+    """Every one-level step on a discrete deal issue no linkage reads, between kept packages."""
+    out = []
+    where = {row.tobytes(): k for k, row in enumerate(terms)}
+    for i in sc.space.deal_disc:
+        if i in dep:
+            continue
+        levels = np.linspace(0.0, 1.0, sc.space.issues[i].n_levels)
+        for a, b in [*itertools.pairwise(levels), *itertools.pairwise(levels[::-1])]:
+            worse, better = [], []
+            for k in np.flatnonzero(terms[:, i] == a):
+                moved = terms[k].copy()
+                moved[i] = b
+                k2 = where.get(moved.tobytes())
+                if k2 is not None and (feas[:, k2] | ~feas[:, k]).all():
+                    worse.append(k)
+                    better.append(k2)
+            if worse:
+                out.append(Swap(i, float(a), float(b), np.array(worse), np.array(better)))
+    return tuple(out)
+
+
+def _red_lines_on_packages(sc: Scenario, pk_terms: np.ndarray) -> np.ndarray:
+    """Return (A, K): red lines on the deal's discrete issues hold (continuous ones are on tau)."""
+    K = pk_terms.shape[0]
+    feas = np.ones((len(sc.actors), K), dtype=bool)
+    kind = np.zeros(K, dtype=int)
+    cont = set(sc.space.deal_cont) | {r.issue for r in sc.linkage}
+    for a, conds in enumerate(sc.red_lines):
+        for c in conds:
+            if c.issue in cont:
+                continue
+            feas[a] &= c.evaluate(pk_terms, kind)
+    return feas
+
+
 class Planner:
     """Solves the alternating-offers game backwards for a batch (or a subset of it)."""
 
@@ -164,7 +301,6 @@ class Planner:
         self.st = st
         self.T = sc.spec.protocol.rounds
         self.grid = np.linspace(0.0, 1.0, GRID)
-        self._kept: np.ndarray | None = None
 
     def solve(self, t0: int = 1, plan: Plan | None = None, rows: np.ndarray | None = None) -> Plan:
         """Plan rounds ``t0..T`` for the replications in ``rows`` (all by default).
@@ -213,35 +349,25 @@ class Planner:
         cmax = np.maximum.accumulate(cont, axis=3)
         tau_lo, tau_hi = self._tau_bounds(own, target, seg_start, seg_len)
 
-        # Discrete deal packages: their utility, and red lines on them. A package that a
-        # signatory's red line on the discrete issues rules out is never offered (every
-        # signatory proposes or responds), so only the others are searched; ``kept`` maps
-        # back to the package index.
+        # Discrete deal packages (the scenario's, shared by every batch): their utility.
+        tab = package_table(sc)
+        kept, pk_terms, inverse, base, static_feas = tab.kept, tab.terms, tab.inverse, tab.base, tab.feas
         id_ = list(space.deal_disc)
-        kept = self._kept_packages()
-        pk = space.packages[kept]  # (K, Id)
-        K = len(pk)
+        U = len(tab.base)
         if id_:
-            vd = issue_value(pk[None, None], st.ideal[:, :, None, id_], st.shape[None, :, None, None])
+            vd = issue_value(tab.values[None, None], st.ideal[:, :, None, id_], st.shape[None, :, None, None])
             d_deal = np.einsum("nai,naki->nak", st.salience[:, :, id_], vd)
         else:
             d_deal = np.zeros((n, A, 1))
-        pk_terms = np.zeros((K, len(space.issues)))
-        if id_:
-            pk_terms[:, id_] = pk
-        # Linked offers depend on a package only through its depends-on terms: work on the
-        # few distinct combinations and gather back to all K packages.
-        dep = sorted({d for r in sc.linkage for d in r.depends_on})
-        _, first, inverse = np.unique(pk_terms[:, dep], axis=0, return_index=True, return_inverse=True)
-        inverse = inverse.reshape(-1)
-        base = linkage_base(sc, pk_terms[first])  # (U, L)
-        U = len(first)
-        static_feas = self._package_red_lines(pk_terms, linked=None)  # (A, K)
+        drop = dominated(tab, st, list(sig))
+        if drop.any():
+            keep = np.flatnonzero(~drop)
+            kept, pk_terms, inverse = kept[keep], pk_terms[keep], inverse[keep]
+            static_feas, d_deal = static_feas[:, keep], d_deal[:, :, keep]
 
         # The package search reads signatories only, so the (n, P, K) arrays hold their rows
         # (by slot); other actors' values are read at the chosen package alone.
         il = [r.issue for r in sc.linkage]
-        linked_red_lines = any(c.issue in il for conds in sc.red_lines for c in conds)
         d_sig = d_deal[:, sig]
         feas_sig = static_feas[sig]
         cache: dict[bytes, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = {}
@@ -263,7 +389,7 @@ class Planner:
                             seen[..., l] = lv[..., l]
                     lin = np.einsum("nai,naki->nak", st.salience[:, :, il], vl)  # (n, A, U)
                     feas = (self._linked_red_lines(pk_terms, lv[:, inverse], il, static_feas)[:, sig]
-                            if linked_red_lines else feas_sig)
+                            if tab.linked_red_lines else feas_sig)
                     entry = (d_sig + lin[:, sig].take(inverse, axis=2), feas, lin)
                 cache.clear()
                 cache[key] = entry
@@ -384,30 +510,6 @@ class Planner:
                 lo = np.where(free & (d != 0) & ~ok_free, never, lo)
                 lo = np.where((d == 0) & ~ok_const, never, lo)
         return lo, hi
-
-    def _kept_packages(self) -> np.ndarray:
-        """Return the indices of the packages that no signatory's red line on discrete issues rules out."""
-        if self._kept is None:
-            space = self.sc.space
-            pk_terms = np.zeros((len(space.packages), len(space.issues)))
-            pk_terms[:, list(space.deal_disc)] = space.packages
-            ok = self._package_red_lines(pk_terms, linked=None)[list(self.sc.signatories)].all(axis=0)
-            self._kept = np.flatnonzero(ok) if ok.any() else np.zeros(1, dtype=np.int64)
-        return self._kept
-
-    def _package_red_lines(self, pk_terms: np.ndarray, linked: list[int] | None) -> np.ndarray:
-        """Return (A, K): red lines on the deal's discrete issues hold (continuous ones are on tau)."""
-        sc = self.sc
-        K = pk_terms.shape[0]
-        feas = np.ones((len(sc.actors), K), dtype=bool)
-        kind = np.zeros(K, dtype=int)
-        cont = set(sc.space.deal_cont) | {r.issue for r in sc.linkage}
-        for a, conds in enumerate(sc.red_lines):
-            for c in conds:
-                if c.issue in cont:
-                    continue
-                feas[a] &= c.evaluate(pk_terms, kind)
-        return feas
 
     def _linked_red_lines(self, pk_terms: np.ndarray, lv: np.ndarray, il: list[int],
                           static: np.ndarray) -> np.ndarray:

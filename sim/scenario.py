@@ -285,6 +285,12 @@ def _compile(spec: Any, res: Resolved, problems: list[Problem]) -> dict[str, Any
                 conds.append(compile_condition(rl.model_dump(exclude={"note", "source"}), space))
             except ConditionProblem as exc:
                 bad(("actors", j, "red_lines", r, *exc.path), str(exc))
+                continue
+            if (conds[-1].op, conds[-1].value) in (("<", 0.0), (">", 1.0)):  # past the issue's end: no deal at all
+                end = "lowest" if conds[-1].op == "<" else "highest"
+                bad(("actors", j, "red_lines", r, "op"), f"'{rl.issue}' {rl.op} {rl.value} can never hold: it is the "
+                                                         f"{end} value of '{rl.issue}'; allowed: a condition some "
+                                                         "value of the issue meets")
         red_lines.append(tuple(conds))
 
     outcomes: dict[str, Cond] = {}

@@ -56,7 +56,11 @@ def draw(uncertainty: list[Any], params: dict[str, ParamDef], n: int, seed: int,
 
 def to_internal(dist: Any, pdef: ParamDef, values: np.ndarray | list[Any]) -> np.ndarray:
     """Map drawn user values of one parameter to the internal scale (clipped to its range)."""
-    if pdef.issue is not None or dist.dist == "choice":
+    if dist.dist == "choice":
+        # a few listed values, drawn n times: convert each once (same numbers, no per-draw Python)
+        listed = {(type(v), v): pdef.to_internal(v) for v in dist.values}
+        return np.array([listed[type(v), v] for v in values], dtype=float)
+    if pdef.issue is not None:
         return np.array([pdef.to_internal(v if not isinstance(v, np.generic) else v.item()) for v in values],
                         dtype=float)
     return np.clip(np.asarray(values, dtype=float), pdef.lo, pdef.hi)

@@ -71,7 +71,7 @@ def test_output_names_cannot_escape_the_results_folder(tmp_path: Path, part: str
 def test_out_that_is_a_file_is_a_usage_error(tmp_path: Path, capsys) -> None:
     not_a_folder = tmp_path / "results"
     not_a_folder.write_text("a file where the results folder should be\n")
-    code, out, err = cli(["run", str(VALID), "-n", "20", "--out", str(not_a_folder), "-q", "--no-plots"], capsys)
+    code, _, err = cli(["run", str(VALID), "-n", "20", "--out", str(not_a_folder), "-q", "--no-plots"], capsys)
     assert code == 2
     assert err.startswith(f"error: cannot create a run folder under {not_a_folder}: Not a directory")
     assert not_a_folder.read_text().startswith("a file")
