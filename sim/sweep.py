@@ -297,8 +297,8 @@ def assemble(plan: SweepPlan, wf: WorkFolder) -> SweepResult:
         extra={"sweep_id": wf.run_id, "design": plan.design.kind, "points": len(plan.design),
                "replications_per_point": plan.replications, "levers": saved["levers"], "plan_sha256": plan.digest(),
                "resumes": resumed, "files": files}))
-    (wf.tmp / "plan.json").unlink()
     final = wf.finish()
+    (final / "plan.json").unlink(missing_ok=True)  # after the rename: a kill before it leaves a resumable plan
     return SweepResult(plan, summary, final, files)
 
 
