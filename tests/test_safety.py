@@ -75,3 +75,12 @@ def test_out_that_is_a_file_is_a_usage_error(tmp_path: Path, capsys) -> None:
     assert code == 2
     assert err.startswith(f"error: cannot create a run folder under {not_a_folder}: Not a directory")
     assert not_a_folder.read_text().startswith("a file")
+
+
+def test_a_chosen_folder_name_cannot_escape_either(tmp_path: Path, capsys) -> None:
+    """Commands that let you name the output folder (sim compare --id) go through the same check."""
+    out = tmp_path / "results"
+    code, _, err = cli(["compare", str(VALID), str(VALID), "--id", "../../escape", "--out", str(out), "-n", "20", "-q",
+                        "--no-plots"], capsys)
+    assert (code, err) == (2, "error: '../../escape' is not allowed in an output path; use a plain name\n")
+    assert not (tmp_path / "escape").exists() and not (tmp_path.parent / "escape").exists()
