@@ -27,6 +27,10 @@ _EXPORTS = {
     "compare": "sim.compare",
     "narrate": "sim.transcript",
     "make_executor": "sim.executors",
+    "sweep": "sim.sweep",
+    "SweepResult": "sim.sweep",
+    "discover": "sim.discovery",
+    "advise": "sim.advise",
 }
 
 __all__ = sorted(_EXPORTS)
