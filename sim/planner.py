@@ -296,9 +296,16 @@ def _red_lines_on_packages(sc: Scenario, pk_terms: np.ndarray) -> np.ndarray:
 class Planner:
     """Solves the alternating-offers game backwards for a batch (or a subset of it)."""
 
-    def __init__(self, sc: Scenario, st: State) -> None:
+    def __init__(self, sc: Scenario, st: State, quota: int | None = None) -> None:
+        """``quota``: yes votes (proposer included) a deal needs; None means every signatory.
+
+        With a quota the proposer buys the cheapest ``quota - 1`` responders, and every
+        signatory's red lines must still hold (Baron-Ferejohn's closed rule); acceptance is
+        then taken as certain, so a quota is meant for plans without noise.
+        """
         self.sc = sc
         self.st = st
+        self.quota = quota
         self.T = sc.spec.protocol.rounds
         self.grid = np.linspace(0.0, 1.0, GRID)
 
@@ -421,8 +428,13 @@ class Planner:
                 need = thr[:, :, None] - d_pk[:, rs]  # (n, J, K)
                 need = np.where(feas[..., rs, :], need, np.inf)
                 tau_j = _invert(cmax[:, resp, s], need, self.grid)  # (n, J, K)
-                tau = np.maximum(tau_j.max(axis=1), tau_lo[:, s, None])
-                ok = (tau <= tau_hi[:, s, None] + 1e-12) & feas[..., s, :] & np.isfinite(tau)
+                if self.quota is None:
+                    tau = np.maximum(tau_j.max(axis=1), tau_lo[:, s, None])
+                    ok = (tau <= tau_hi[:, s, None] + 1e-12) & feas[..., s, :] & np.isfinite(tau)
+                else:  # the (quota - 1)-th cheapest responder sets the concession
+                    cheapest = np.sort(tau_j, axis=1)[:, self.quota - 2] if self.quota > 1 else 0.0
+                    tau = np.maximum(cheapest, tau_lo[:, s, None])
+                    ok = (tau <= tau_hi[:, s, None] + 1e-12) & feas.all(axis=-2) & np.isfinite(tau)
                 tau_c = np.clip(np.where(ok, tau, 0.0), 0.0, 1.0)
                 own_u = d_pk[:, s] + _interp_grid(cont[:, p, s][:, None], tau_c)[:, 0]  # (n, K)
                 own_u = np.where(ok, own_u, -np.inf)

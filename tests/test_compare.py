@@ -156,7 +156,7 @@ def test_cli_bad_inputs_exit_2_with_one_line(coins, tmp_path, capsys) -> None:
     cases = [((str(coins[0]), str(tmp_path / "missing.yaml")), "missing.yaml: no such file or folder"),
              ((str(coins[0]), str(empty)), "empty_run: no manifest.json"),
              ((str(coins[0]),), "at least two"),
-             ((str(coins[0]), str(coins[1]), "--protocol", "nash"), "protocol 'nash' is not available")]
+             ((str(coins[0]), str(coins[1]), "--protocol", "haggling"), "protocol 'haggling' is not available")]
     for args, expected in cases:
         code, _, err = sim(capsys, "compare", *args, "--out", str(tmp_path / "out"), "-q")
         lines = err.strip().splitlines()

@@ -15,11 +15,15 @@ if TYPE_CHECKING:
 
 REGISTRY: dict[str, str] = {
     "alternating_offers": "sim.protocols.alternating_offers:AlternatingOffers",
+    "expected_utility": "sim.protocols.expected_utility:ExpectedUtility",
+    "nash": "sim.protocols.nash:Nash",
+    "compromise": "sim.protocols.compromise:Compromise",
+    "baron_ferejohn": "sim.protocols.baron_ferejohn:BaronFerejohn",
 }
 
 
 def get(name: str) -> Protocol:
-    """An instance of the protocol registered under ``name``.
+    """Return an instance of the protocol registered under ``name``.
 
     Raises:
         KeyError: If no such protocol is registered.
