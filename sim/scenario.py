@@ -386,12 +386,14 @@ def _compile(spec: Any, res: Resolved, problems: list[Problem]) -> dict[str, Any
             pdef = check_target(("sweep", "levers", v, "target"), lever.target)
             if pdef is None:
                 continue
-            vals = lever.values if lever.values is not None else [lever.low, lever.high]
-            for val in vals:
+            keyed = (list(enumerate(lever.values)) if lever.values is not None
+                     else [("low", lever.low), ("high", lever.high)])
+            for key, val in keyed:
                 try:
                     pdef.to_internal(val)
                 except ValueError as exc:
-                    bad(("sweep", "levers", v), str(exc))
+                    where = ("values", key) if lever.values is not None else (key,)
+                    bad(("sweep", "levers", v, *where), str(exc))
     return {"space": space, "params": params, "actors": tuple(actor_names), "signatories": tuple(order),
             "red_lines": tuple(red_lines), "linkage": tuple(rules), "events": tuple(events), "outcomes": outcomes}
 
