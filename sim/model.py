@@ -168,6 +168,10 @@ class NegotiationModel(mesa.Model):
         if human is not None and (props == human.actor).any():
             action, terms, offer_u, ok = self._human_offer(rnd, human)
         live = ~self.done
+        # A proposer never tables an offer that crosses its own red line (the plan can land
+        # exactly on a strict bound such as `> 0`); it passes instead.
+        own_ok = ok[np.arange(self.n), props]
+        action = np.where((action == PROPOSE) & ~own_ok, PASS, action).astype(action.dtype)
         accept_all = np.ones(self.n, dtype=bool)
         votes = np.ones((self.n, len(self.actors)), dtype=bool)
         u = self._rng_acc.random((self.n, len(self.actors)))  # drawn for every actor: streams stay aligned

@@ -184,8 +184,6 @@ def test_random_valid_scenarios_load_run_and_keep_the_invariants(tmp_path_factor
         assert np.array_equal(getattr(out, key), getattr(again, key)), f"same seed, same {key}"
 
 
-@pytest.mark.xfail(strict=True, reason="engine: on a continuous issue the planner treats >, < and != as >=, <= and "
-                                       "any, so a deal can sit exactly on the excluded value (found by the test above)")
 @pytest.mark.parametrize("op", [">", "!="])
 def test_strict_red_line_on_a_continuous_issue_is_kept(tmp_path: Path, op: str) -> None:
     from sim.ensemble import simulate
