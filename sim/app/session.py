@@ -12,6 +12,7 @@ from the same start and the same random numbers, for the comparison.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +58,8 @@ class SessionModel(NegotiationModel):
         self.you: int | None = seat.play_as if seat is not None else None
         self.pending: OpenRound | None = None
         self._twin: NegotiationModel | None = None
+        # Play steps in a worker thread while the person clicks: one move at a time
+        self.lock = threading.RLock()
 
     # -- settings ---------------------------------------------------------------------
 
@@ -75,12 +78,13 @@ class SessionModel(NegotiationModel):
 
     def step(self) -> None:
         """Play the next round, or open it and wait if it needs the person's proposal or answer."""
-        if not self.running:
-            return
-        if self.pending is None:
-            self.pending = self.open_round()
-        if self.waiting_for() is None:
-            self._settle_open(None)
+        with self.lock:
+            if not self.running:
+                return
+            if self.pending is None:
+                self.pending = self.open_round()
+            if self.waiting_for() is None:
+                self._settle_open(None)
 
     def waiting_for(self) -> str | None:
         """``"proposal"`` or ``"answer"`` while the open round waits for the person, else None."""
@@ -104,9 +108,9 @@ class SessionModel(NegotiationModel):
         self._settle_open(HumanMove(self.you, PASS))
 
     def walk_out(self) -> None:
-        """Close the open round: the person walks out (instead of proposing, or refusing): breakdown."""
-        kind = self._expect()
-        self._settle_open(HumanMove(self.you, WALK, walk=True) if kind == "proposal" else HumanMove(self.you, walk=True))
+        """Close the open round: the person walks out instead of proposing or answering (breakdown)."""
+        proposing = self._expect() == "proposal"
+        self._settle_open(HumanMove(self.you, WALK, walk=True) if proposing else HumanMove(self.you, walk=True))
 
     def answer(self, accept: bool) -> None:
         """Close the open round: the person accepts or refuses the offer (refusing without walking out)."""
@@ -120,8 +124,11 @@ class SessionModel(NegotiationModel):
         return need
 
     def _settle_open(self, human: HumanMove | None) -> None:
-        rnd, self.pending = self.pending, None
-        self.close_round(rnd, human)
+        with self.lock:
+            rnd, self.pending = self.pending, None
+            if rnd is None:
+                raise RuntimeError("no round is open")
+            self.close_round(rnd, human)
 
     # -- what the person sees -----------------------------------------------------------
 
@@ -167,7 +174,8 @@ class SessionModel(NegotiationModel):
         """Summarise this session for the class list (plain strings, numbers and booleans)."""
         sc = self.sc
         row: dict[str, Any] = {"actor": sc.actors[self.you] if self.you is not None else "(model only)",
-                               "round": min(self.round, sc.spec.protocol.rounds), "finished": not self.running}
+                               "round": int(self.end_round[0]) if not self.running else self.round,
+                               "finished": not self.running}
         if self.running:
             row["outcome"] = "waiting for " + (self.waiting_for() or "the next step")
             return row

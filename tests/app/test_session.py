@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.app.session import SessionModel, Seat
+from sim.app.session import Seat, SessionModel
 from sim.app.settings import settings
 from sim.model import DEAL, PROPOSE, HumanMove, NegotiationModel
 from sim.scenario import load_scenario
