@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up .venv for this project: find Python >= 3.12, create the venv, install.
 #   bash scripts/setup.sh          # the engine (sim run, compare, ...)
+#   bash scripts/setup.sh app      # plus the web app (sim serve) and its browser files (npm, once)
 #   bash scripts/setup.sh test     # plus test tools, the web app and Chromium for browser tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,17 +37,32 @@ if [ ! -x "$VENV/bin/python" ] || ! ok_python "$VENV/bin/python" >/dev/null; the
 fi
 
 PIP=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
-if [ "$MODE" = "test" ]; then
+
+apt_install() {  # apt_install WHAT PACKAGE...: as root on Debian/Ubuntu, else say so and return 1
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing $1" >&2
+    { [ -n "${APT_UPDATED:-}" ] || apt-get update -qq; } && APT_UPDATED=1 \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${@:2}" >/dev/null
+  else
+    return 1
+  fi
+}
+
+browser_files() {  # the web app's browser files, from npm into the venv (sim/assets.py), once
+  command -v npm >/dev/null 2>&1 || apt_install npm npm || true
+  "$VENV/bin/python" -m sim.assets
+}
+
+if [ "$MODE" = "app" ]; then
+  "${PIP[@]}" -e ".[app]"
+  browser_files || { echo "error: could not fetch the web app's browser files (see above)" >&2; exit 1; }
+elif [ "$MODE" = "test" ]; then
   "${PIP[@]}" -e ".[test,app]"
+  browser_files || echo "setup: could not fetch the web app's browser files; browser tests will skip (fail under CI)" >&2
   # Browser tests drive the system Chromium (never a downloaded one). Install it when we can.
   if ! command -v chromium >/dev/null 2>&1; then
-    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-      echo "setup: installing chromium for the browser tests" >&2
-      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
-        || echo "setup: could not install chromium; browser tests will skip" >&2
-    else
-      echo "setup: chromium not found and cannot install it here; browser tests will skip" >&2
-    fi
+    apt_install "chromium for the browser tests" chromium chromium-driver \
+      || echo "setup: could not install chromium; browser tests will skip (fail under CI)" >&2
   fi
 else
   "${PIP[@]}" -e .
