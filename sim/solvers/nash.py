@@ -33,18 +33,21 @@ def nash_point(utilities: Sequence[Callable[[np.ndarray], float]], disagreement:
                x0: Sequence[float] | None = None) -> np.ndarray | None:
     """Find the weighted Nash bargaining solution for arbitrary utility functions.
 
+    One issue: bounded scalar minimisation; several: Powell's method, which needs no
+    gradient (utilities may have kinks), from the centre and two corners of the box.
+
     Args:
         utilities: One function per player of the agreement vector ``x``.
         disagreement: Each player's disagreement utility.
         weights: Bargaining weights (any positive scale).
         bounds: A (low, high) box per component of ``x``.
-        x0: Starting point (default: the centre of the box).
+        x0: An extra starting point.
 
     Returns:
-        The maximiser, or None if no point tried gives every player more than ``d``.
+        The maximiser, or None if no point found gives every player more than ``d``.
 
     """
-    from scipy.optimize import minimize
+    from scipy.optimize import minimize, minimize_scalar
 
     d = np.asarray(disagreement, dtype=float)
     w = np.asarray(weights, dtype=float)
@@ -58,15 +61,17 @@ def nash_point(utilities: Sequence[Callable[[np.ndarray], float]], disagreement:
         # outside the feasible set, pull back towards it with a steep finite penalty
         return float(-np.sum(w * np.log(np.maximum(g, _TINY))) + 1e6 * np.sum(np.minimum(g, 0.0) ** 2))
 
-    starts = [np.asarray(x0, dtype=float)] if x0 is not None else []
-    starts += [box.mean(axis=1), box[:, 0] + 0.25 * np.ptp(box, axis=1), box[:, 0] + 0.75 * np.ptp(box, axis=1)]
-    best = None
-    for start in starts:
-        res = minimize(objective, start, bounds=box, method="L-BFGS-B" if len(box) > 1 else "Nelder-Mead",
-                       options={"xatol": 1e-12, "fatol": 1e-15} if len(box) == 1 else {"ftol": 1e-15, "gtol": 1e-12})
-        if np.all(gaps(res.x) > 0) and (best is None or objective(res.x) < objective(best)):
-            best = res.x
-    return best
+    if len(box) == 1:
+        res = minimize_scalar(lambda t: objective(np.array([t])), bounds=tuple(box[0]), method="bounded",
+                              options={"xatol": 1e-12})
+        found = [np.array([res.x])]
+    else:
+        starts = [box.mean(axis=1), box[:, 0] + 0.2 * np.ptp(box, axis=1), box[:, 0] + 0.8 * np.ptp(box, axis=1)]
+        starts += [np.asarray(x0, dtype=float)] if x0 is not None else []
+        found = [minimize(objective, x, bounds=box, method="Powell", options={"xtol": 1e-10, "ftol": 1e-14}).x
+                 for x in starts]
+    good = [x for x in found if np.all(gaps(x) > 0)]
+    return min(good, key=objective) if good else None
 
 
 def issue_value(z: np.ndarray, shape: np.ndarray) -> np.ndarray:

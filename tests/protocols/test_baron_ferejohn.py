@@ -1,0 +1,53 @@
+"""Baron-Ferejohn: the closed-form divide-the-dollar equilibrium and the scenario protocol."""
+
+import numpy as np
+import pytest
+
+from sim.model import DEAL
+from sim.protocols import get
+from sim.scenario import load_scenario
+from sim.solvers.divide_dollar import quota, split, stationary_values
+from tests.protocols.contract import ProtocolContract
+from tests.protocols.test_alternating_offers import two_player
+
+
+@pytest.mark.parametrize(("n", "delta", "expected"), [
+    (5, 0.9, [0.64, 0.18, 0.18, 0.0, 0.0]),
+    (3, 1.0, [2 / 3, 1 / 3, 0.0]),
+])
+def test_divide_the_dollar_majority(n, delta, expected) -> None:
+    p = np.full(n, 1 / n)
+    assert split(0, p, delta, quota(n, "majority")) == pytest.approx(expected, abs=1e-12)
+
+
+def test_unanimity_closed_form() -> None:
+    p = np.array([0.5, 0.3, 0.2])
+    assert stationary_values(p, 0.9, 3) == pytest.approx(p)
+    assert split(1, p, 0.9, 3) == pytest.approx([0.45, 1 - 0.9 * 0.7, 0.18], abs=1e-12)
+
+
+def test_no_closed_form_for_unequal_majority() -> None:
+    with pytest.raises(ValueError, match="Eraslan"):
+        stationary_values(np.array([0.5, 0.3, 0.2]), 0.9, 2)
+
+
+class TestBaronFerejohn(ProtocolContract):
+    name = "baron_ferejohn"
+    random = True
+
+    def test_two_player_split_is_stationary_equilibrium(self, write) -> None:
+        """Two players, equal recognition, delta 0.9: the proposer keeps 1 - 0.9 / 2 = 0.55."""
+        sc = two_player(write, self.name, 0.9, 0.9, weights="equal", decision="majority")
+        out = get(self.name).play(sc, 64, {}, seed=3, block=0)
+        assert (out.kind == DEAL).all() and (out.round == 1).all()
+        share_a = np.where(out.proposer == 0, out.terms[:, 0], 1 - out.terms[:, 0])
+        assert share_a == pytest.approx(np.full(64, 0.55), abs=1e-6)
+        assert 0 < (out.proposer == 0).mean() < 1  # recognition is random
+
+    def test_recognition_by_capability(self, write) -> None:
+        sc = two_player(write, self.name, 0.9, 0.9)
+        data = sc.resolved
+        data["actors"][0]["capability"] = 3
+        sc = load_scenario(write(data, "cap.yaml"))
+        out = get(self.name).play(sc, 2000, {}, seed=3, block=0)
+        assert (out.proposer == 0).mean() == pytest.approx(0.75, abs=0.03)

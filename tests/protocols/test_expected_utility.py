@@ -1,0 +1,84 @@
+"""Expected utility: Scholz, Calbert & Smith's (2011) replication of BDM's emission example.
+
+Published numbers: their table 2 gives the median and the mean voter position after each of
+eight rounds, printed to one decimal. Tolerance 0.1: a value printed with one decimal may
+be off by up to 0.05 if rounded and by up to 0.1 if truncated, and the table is consistent
+with truncation (our 9.962 is printed as 9.9, 7.472 as 7.4). One entry does not fit: the
+median after round 2 is printed as 9.9 where we get 9.61; docs/protocols.md discusses it.
+"""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from sim.protocols import get
+from sim.protocols.expected_utility import forecast_terms
+from sim.scenario import load_scenario
+from sim.solvers.bdm import challenge_rounds, weighted_median
+from sim.state import build_state
+from tests.conftest import SCENARIOS
+from tests.protocols.contract import ProtocolContract
+
+EXAMPLE = SCENARIOS / "validation" / "bdm_emissions.yaml"
+MEDIAN = [8.4, 9.9, 9.9, 9.9, 9.9, 7.4, 8.8, 9.6]  # Scholz et al. 2011, table 2
+MEAN = [7.4, 7.5, 7.6, 7.3, 7.3, 7.4, 7.5, 7.6]
+PRINTED = 0.1
+
+
+@pytest.fixture(scope="module")
+def example():
+    sc = load_scenario(EXAMPLE)
+    st = build_state(sc, 1, {})
+    info = sc.space.issues[0]
+    years = info.lo + st.ideal[:, :, 0] * (info.hi - info.lo)
+    return sc, challenge_rounds(years, st.capability, st.salience[:, :, 0], 8)
+
+
+def test_inputs_are_bdm_table(example) -> None:
+    _, run = example
+    assert run.median()[0, 0] == 7.0  # BDM's median voter at the outset
+    assert run.mean()[0, 0] == pytest.approx(5.003 / 0.677, abs=1e-12)
+
+
+def test_published_means(example) -> None:
+    _, run = example
+    assert run.mean()[1:, 0] == pytest.approx(MEAN, abs=PRINTED)
+
+
+def test_published_medians(example) -> None:
+    _, run = example
+    ours = run.median()[1:, 0]
+    rounds = [t for t in range(8) if t != 1]
+    assert ours[rounds] == pytest.approx(np.asarray(MEDIAN)[rounds], abs=PRINTED)
+    assert ours[1] == pytest.approx(9.611, abs=1e-3)  # printed 9.9: the one known deviation
+
+
+def test_protocol_forecasts_the_final_median(example) -> None:
+    sc, run = example
+    terms = forecast_terms(sc, build_state(sc, 2, {}))
+    info = sc.space.issues[0]
+    assert info.lo + terms[:, 0] * (info.hi - info.lo) == pytest.approx([run.median()[-1, 0]] * 2, abs=1e-9)
+    assert (get("expected_utility").play(sc, 2, {}, seed=1, block=0).round == 8).all()
+
+
+def test_scale_free_and_risk_in_range(example) -> None:
+    sc, run = example
+    st = build_state(sc, 1, {})
+    again = challenge_rounds(st.ideal[:, :, 0], st.capability, st.salience[:, :, 0], 8)  # the 0-1 scale
+    assert np.allclose(4 + 6 * again.positions, run.positions)
+    assert ((run.risk >= 0.5 - 1e-12) & (run.risk <= 2 + 1e-12)).all()
+
+
+def test_weighted_median_is_condorcet_winner() -> None:
+    rng = np.random.default_rng(4)
+    for _ in range(50):
+        x, w = rng.integers(0, 10, 7).astype(float), rng.uniform(0.1, 1, 7)
+        med = weighted_median(x, w)
+        for y in x:  # no position beats the median in a weighted pairwise vote
+            assert (w * (np.abs(x - y) - np.abs(x - med))).sum() >= -1e-12
+    assert list(itertools.islice(iter([weighted_median(np.array([1.0, 2, 3]), np.ones(3))]), 1)) == [2.0]
+
+
+class TestExpectedUtility(ProtocolContract):
+    name = "expected_utility"
