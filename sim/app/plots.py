@@ -54,8 +54,10 @@ def values(m: NegotiationModel, row: int = 0) -> Any:
             u = np.where(made, [o[row, j] for o in tr.offer_utility], np.nan)
             ax.plot(rounds, u, marker="o", color=c, label=f"{sc.actors[j]}: offer")
             name = sc.actors[j]
-            ax.plot(rounds, [w[row, j] for w in tr.walk_value], ls="--", color=c, label=f"{name}: outside option")
-            ax.plot(rounds, [r[row, j] for r in tr.reservation], ls=":", color=c, label=f"{name}: reservation")
+            edges = np.arange(0.5, len(rounds) + 1)  # a level per round, visible after one round too
+            line = {"baseline": None, "color": c}
+            ax.stairs([w[row, j] for w in tr.walk_value], edges, ls="--", label=f"{name}: outside option", **line)
+            ax.stairs([r[row, j] for r in tr.reservation], edges, ls=":", label=f"{name}: reservation", **line)
     ax.set_xlim(0.5, sc.spec.protocol.rounds + 0.5)
     ax.set_ylim(0, 1)
     ax.set_xlabel("round")

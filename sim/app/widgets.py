@@ -250,7 +250,7 @@ def Ensemble(model: SessionModel) -> None:
             s = result["summary"]
             stale = result["fixed"] != fixed or result["seed"] != m.run_seed
             rows = "".join(f"<tr><td>{escape(d['label'])}</td><td class='num'>{d['p']:.1%}</td>"
-                           f"<td class='num'>{d['lo']:.1%} to {d['hi']:.1%}</td></tr>"
+                           f"<td class='num' style='white-space:nowrap'>{d['lo']:.1%} to {d['hi']:.1%}</td></tr>"
                            for d in s["indicators"].values())
             kinds = ", ".join(f"{k} {v['p']:.1%}" for k, v in s["outcome_kinds"].items())
             _html(f"<table class='ens-table'><tr><th>indicator</th><th>probability</th><th>95% interval</th></tr>"
