@@ -25,7 +25,17 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         field_ = f" {self.path}:" if self.path else ""
-        return f"{where}:{field_} {self.message}"
+        return _one_line(f"{where}:{field_} {self.message}")
+
+
+def _one_line(text: str) -> str:
+    """Escape newlines and other control characters a scenario's own text may bring in.
+
+    One problem is one line; and a value can not rewrite the terminal (e.g. reverse the text).
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 @dataclass

@@ -241,7 +241,7 @@ def _node_path(root: Any, path: PathKey) -> str:
             item = node.value[key] if isinstance(node, yaml.SequenceNode) and key < len(node.value) else None
             names = [v.value for k, v in getattr(item, "value", []) if isinstance(item, yaml.MappingNode)
                      and isinstance(k, yaml.ScalarNode) and k.value == "name" and isinstance(v, yaml.ScalarNode)]
-            text += f"[{names[0] if names else key}]"
+            text += f"[{_label(names[0] if names else None, key)}]"
             node = item
         else:
             text += f".{key}" if text else str(key)
@@ -261,12 +261,18 @@ def format_path(path: PathKey, data: Any = None) -> str:
         if isinstance(key, int):
             label = str(key)
             if isinstance(node, list) and 0 <= key < len(node) and isinstance(node[key], dict):
-                label = str(node[key].get("name", key))
+                label = _label(node[key].get("name"), key)
             text += f"[{label}]"
         else:
             text += f".{key}" if text else str(key)
         node = child(node, key)
     return text
+
+
+def _label(name: Any, index: int) -> str:
+    """Show a list item by its name, or by its index when the name would not read as one."""
+    text = str(name) if name is not None else ""
+    return text if text and len(text) <= 40 and text.isprintable() else str(index)
 
 
 def child(data: Any, key: str | int) -> Any:
