@@ -40,6 +40,7 @@ class HumanMove:
         actor: Index of the actor the person plays.
         action: When it is their turn to propose: PROPOSE (with ``terms``), PASS or WALK.
         terms: (I,) their package on the 0-1 scale; linked issues are filled in by the influencers' rules.
+            A package crossing their own red line is not tabled (a pass), as for every proposer.
         accept: When another signatory proposes: their answer.
         walk: When they refuse: whether they also walk out (breakdown).
 

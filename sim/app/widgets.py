@@ -129,11 +129,13 @@ def Answer(m: SessionModel) -> None:
     _html(f"<p><b>{escape(sc.actors[int(rnd.proposer[0])])} offers</b>: {escape(terms_words(sc, rnd.terms[0], deal))}"
           f"</p><p>With it the outsiders offer: {escape(terms_words(sc, rnd.terms[0], list(sc.space.linked)))}</p>"
           f"<p class='rp-offer-value'>Worth to you: <b>{u:.3f}</b>. {escape(_stakes_line(m))}</p>")
-    if not rnd.red_lines_ok[0, m.you]:
-        solara.Warning("This offer crosses one of your red lines.")
+    crosses = not rnd.red_lines_ok[0, m.you]
+    if crosses:  # as for the model's agents: a red line is never crossed
+        solara.Warning("This offer crosses one of your red lines: you cannot accept it.")
 
     with solara.Row():
-        solara.Button("Accept", on_click=_then_update(m.answer, True), color="success", classes=["rp-accept"])
+        solara.Button("Accept", on_click=_then_update(m.answer, True), color="success", classes=["rp-accept"],
+                      disabled=crosses)
         solara.Button("Refuse", on_click=_then_update(m.answer, False), color="warning", classes=["rp-refuse"])
         solara.Button("Refuse and walk out", on_click=_then_update(m.walk_out), color="error", classes=["rp-walk"])
 
@@ -174,11 +176,12 @@ def Proposal(m: SessionModel) -> None:
     u, ok, full = m.value_of(m.package(terms), you)
     _html(f"<p>With it the outsiders would offer: {escape(terms_words(sc, full, list(space.linked)))}</p>"
           f"<p class='rp-proposal-value'>Worth to you: <b>{u:.3f}</b>. {escape(_stakes_line(m))}</p>")
-    if not ok:
-        solara.Warning("This package crosses one of your red lines.")
+    if not ok:  # the engine would not table it (a proposer never crosses its own red line)
+        solara.Warning("This package crosses one of your red lines: change it, pass or walk out.")
 
     with solara.Row():
-        solara.Button("Propose", on_click=_then_update(m.propose, dict(terms)), color="success", classes=["rp-propose"])
+        solara.Button("Propose", on_click=_then_update(m.propose, dict(terms)), color="success", classes=["rp-propose"],
+                      disabled=not ok)
         solara.Button("Pass", on_click=_then_update(m.pass_turn), classes=["rp-pass"])
         solara.Button("Walk out", on_click=_then_update(m.walk_out), color="error", classes=["rp-walk"])
 

@@ -7,7 +7,7 @@ import pytest
 
 from sim.app.session import Seat, SessionModel
 from sim.app.settings import settings
-from sim.model import DEAL, PROPOSE, HumanMove, NegotiationModel
+from sim.model import DEAL, PASS, PROPOSE, HumanMove, NegotiationModel
 from sim.scenario import load_scenario
 from tests.conftest import SCENARIOS
 
@@ -85,10 +85,14 @@ def test_human_proposal_is_answered_by_the_plan(warmup) -> None:
     assert greedy.running and greedy.rejections[0] == 1
     fair = NegotiationModel(warmup, 1, seed=1)
     rnd = fair.open_round()
-    generous = fair.state.ideal[0, power].copy()  # everything the power wants: it accepts
+    generous = fair.state.ideal[0, power].copy()  # all the power wants within the host's red line: accepted
+    generous[warmup.space.index("presence")] = warmup.space.issues[0].to_norm("reduced")
     fair.close_round(rnd, HumanMove(host, PROPOSE, terms=generous))
     assert not fair.running and fair.kind[0] == DEAL and fair.proposer[0] == host
     assert fair.payoff[0, power] > rnd.offer_utility[0, power] - 1e-12
+    crossing = NegotiationModel(warmup, 1, seed=1, trace=[0])  # a full garrison crosses the host's own red line
+    crossing.close_round(crossing.open_round(), HumanMove(host, PROPOSE, terms=fair.state.ideal[0, power]))
+    assert crossing.running and crossing.rejections[0] == 0 and crossing.trace.action[0][0] == PASS
 
 
 def test_session_waits_for_the_person_and_compares(warmup) -> None:
