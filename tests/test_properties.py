@@ -63,15 +63,15 @@ def _value(draw: Any, issue: dict[str, Any]) -> Any:
 
 
 def _red_line(draw: Any, issue: dict[str, Any]) -> dict[str, Any]:
-    """A red line some value of the issue meets (see test_strict_red_line_on_a_continuous_issue_is_kept)."""
+    """A red line some value of the issue meets."""
     value = _value(draw, issue)
+    op = draw(st.sampled_from([">=", "<=", "==", "!=", ">", "<"]))
     if issue["kind"] == "continuous":
-        op = draw(st.sampled_from([">=", "<=", "=="]))
+        ends = [issue["min"], issue["max"]]
     else:
-        values = issue["levels"] if issue["kind"] == "ordinal" else [False, True]
-        op = draw(st.sampled_from([">=", "<=", "==", "!=", ">", "<"]))
-        if (op, value) in ((">", values[-1]), ("<", values[0])):
-            op += "="  # past the end the red line never holds, which sim validate refuses
+        ends = [issue["levels"][0], issue["levels"][-1]] if issue["kind"] == "ordinal" else [False, True]
+    if (op, value) in ((">", ends[1]), ("<", ends[0])):
+        op += "="  # past the end the red line never holds, which sim validate refuses
     return {"issue": issue["name"], "op": op, "value": value}
 
 
