@@ -126,6 +126,14 @@ def test_zz_update_expected_and_docs(expected: dict[str, str]) -> None:
         ERRORS_DOC.read_text(encoding="utf-8"), "docs/errors.md is stale: SIM_UPDATE_EXPECTED=1 regenerates it"
 
 
+def test_a_missing_file(in_corpus, tmp_path: Path, capsys) -> None:
+    for command in (["validate"], ["run", "--out", str(tmp_path / "results")]):
+        code, out, err = run_cli([command[0], "no_such_file.yaml", *command[1:]], capsys)
+        assert (code, out, err) == (2, "", "error: no_such_file.yaml: no such file; give the path of a scenario "
+                                           ".yaml file\n")
+    assert not (tmp_path / "results").exists()
+
+
 def test_one_process_validates_the_whole_corpus(expected: dict[str, str]) -> None:
     """The real command in a subprocess: every file's line in order, status 2, no traceback."""
     files = corpus_files()
@@ -162,7 +170,8 @@ def _generated(expected: dict[str, str]) -> str:
         names = [n for n in sorted(expected) if family(n) == prefix]
         parts += [f"### {heading}", "", f"{covers[0].upper()}{covers[1:]}.", ""]
         for n in names:
-            parts += [f"- {what_is_wrong(n)} (`tests/bad_scenarios/{n}`):", "", "  ```text",
+            what = what_is_wrong(n)
+            parts += [f"- {what[0].upper()}{what[1:]} (`tests/bad_scenarios/{n}`):", "", "  ```text",
                       f"  error: {expected[n]}", "  ```", ""]
     parts.append(END)
     return "\n".join(parts)
