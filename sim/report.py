@@ -110,6 +110,12 @@ def run_report_html(result: Any, folder: Path) -> str:
         body.append(f"<p class='q'>{esc(sc.spec.question)}</p>")
     body.append("<h2>Answer</h2><ul>" + "".join(f"<li>{esc(x)}</li>" for x in headline(sc, s)) + "</ul>")
     body.append(indicator_table(result.summaries))
+    if len(result.summaries) > 1:
+        from sim.protocolcompare import table_html
+
+        figure = folder / "terms_by_protocol.png"
+        body.append(f"<h2>Protocols compared</h2>{table_html(sc, result.summaries)}"
+                    + (img(figure) if figure.exists() else ""))
     for name in ("indicators", "terms", "rounds", "trajectories", "drivers"):
         p = folder / f"{name}.png"
         if p.exists():

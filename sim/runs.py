@@ -96,6 +96,11 @@ def write_plots(sc: Scenario, outcomes: dict[str, Outcomes], summaries: dict[str
     o, s = outcomes[first], summaries[first]
     title = sc.spec.title or sc.name
     files = plots.save(plots.indicators(summaries, f"{title}: indicators"), folder, "indicators")
+    if len(outcomes) > 1:
+        from sim.protocolcompare import terms_figure
+
+        files += plots.save(terms_figure(sc, outcomes, f"Final terms by protocol ({o.n:,} replications each)"),
+                            folder, "terms_by_protocol")
     files += plots.save(plots.terms(sc, o, f"Final terms per issue ({first}, {o.n:,} replications)"),
                         folder, "terms")
     if o.traces:

@@ -75,7 +75,9 @@ def nash_terms(sc: Scenario, st: State) -> tuple[np.ndarray, np.ndarray]:
     win = first[np.isfinite(value[first])]
     r_win = rep[win]
     terms[r_win] = ps.terms[r_win, k[win]]
-    terms[np.ix_(r_win, cont)] = x[win]
+    # an issue no signatory cares about has no Nash value of its own: it stays at the status quo
+    cared = (s[r_win] > 0).any(axis=1)
+    terms[np.ix_(r_win, cont)] = np.where(cared, x[win], np.clip(st.status_quo[np.ix_(r_win, cont)], lo, hi))
     feasible = np.zeros(n, dtype=bool)
     feasible[r_win] = True
     return terms, feasible
