@@ -89,8 +89,9 @@ def _terms(sc: Scenario, terms: np.ndarray) -> dict[str, Any]:
 
 
 def reasons(sc: Scenario, out: Outcomes, ind: dict[str, np.ndarray]) -> dict[str, Any]:
-    """Why outcomes differ: who walked out, who proposed the deals, and which drawn
-    assumptions or events move each indicator.
+    """Why outcomes differ: walk-outs, proposers of deals, and what moves each indicator.
+
+    Which drawn assumptions or events move each indicator is measured by correlation.
 
     Drivers are ranked by the absolute point-biserial correlation between the indicator and
     each varying parameter or event; ``diff`` is the parameter's mean when the indicator
@@ -126,7 +127,7 @@ def reasons(sc: Scenario, out: Outcomes, ind: dict[str, np.ndarray]) -> dict[str
 def headline(sc: Scenario, summary: dict[str, Any]) -> list[str]:
     """Plain sentences on the main indicators and their strongest drivers."""
     lines = []
-    for name, d in summary["indicators"].items():
+    for d in summary["indicators"].values():
         lines.append(f"{d['label']}: {d['p']:.1%} (95% CI {d['lo']:.1%} to {d['hi']:.1%})")
     for name, rows in summary["reasons"]["drivers"].items():
         if rows:

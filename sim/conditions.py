@@ -106,7 +106,8 @@ def compile_condition(raw: Any, space: IssueSpace) -> Cond:
         kinds = raw["outcome"] if isinstance(raw["outcome"], list) else [raw["outcome"]]
         for k in kinds:
             if k not in OUTCOME_KINDS:
-                raise ConditionProblem(("outcome",), f"'{k}' is not an outcome kind; allowed: {', '.join(OUTCOME_KINDS)}")
+                raise ConditionProblem(("outcome",),
+                                       f"'{k}' is not an outcome kind; allowed: {', '.join(OUTCOME_KINDS)}")
         return Cond("outcome", kinds=tuple(OUTCOME_KINDS.index(k) for k in kinds))
     if keys - {"note", "source"} == {"issue", "op", "value"}:
         if raw["issue"] not in space.names:

@@ -53,8 +53,10 @@ def public_brief(sc: Scenario) -> str:
                      f"{': ' + esc(a.description) if a.description else ''}</li>" for a in spec.actors)
     proto = spec.protocol
     order = ", ".join(sc.actors[j] for j in sc.signatories)
+    who = ("in turn: " + esc(order) if proto.recognition == "rotation"
+           else "chosen at random, stronger actors more often")
     rules = (f"<p>Up to <b>{proto.rounds}</b> rounds. Each round one signatory proposes a full package "
-             f"({'in turn: ' + esc(order) if proto.recognition == 'rotation' else 'chosen at random, stronger actors more often'}); "
+             f"({who}); "
              "every other signatory accepts or refuses. A deal needs every signatory. Anyone may walk away to "
              "their outside option. If the last round passes without a deal, the status quo holds.</p>")
     return (f"<div class='sheet'><h1>{esc(spec.title or sc.name)}: public brief</h1>"
@@ -122,8 +124,10 @@ def _outside_option_words(sc: Scenario, a: int) -> str:
     if spec.outside_option.kind == "fixed":
         return (f"You walk away with a fixed value of {value:.2f} on a 0-1 scale. Accept a deal only if it is "
                 "worth more to you than that, or than waiting.")
-    terms = ", ".join(f"{info.label.lower()}: {_value(sc, info.name, sc.params[f'issues.{info.name}.breakdown'].default)}"
-                      for info in sc.space.issues if sc.space.index(info.name) not in {r.issue for r in sc.linkage})
+    linked = {r.issue for r in sc.linkage}
+    terms = ", ".join(f"{info.label.lower()}: "
+                      f"{_value(sc, info.name, sc.params[f'issues.{info.name}.breakdown'].default)}"
+                      for i, info in enumerate(sc.space.issues) if i not in linked)
     return (f"If talks break down, the terms become {esc(terms)}, and outsiders' offers adjust to that. "
             f"All told that is worth {value:.2f} to you on a 0-1 scale (where 1 is getting everything you want); "
             "a deal must beat it.")
@@ -163,6 +167,7 @@ def write_handout(sc: Scenario, folder: Path, *, replications: int = 1000) -> li
 
     Returns:
         The file names written.
+
     """
     from sim.analysis import summarize
     from sim.ensemble import simulate

@@ -43,6 +43,7 @@ def indicators(summaries: dict[str, dict[str, Any]], title: str) -> Any:
 
     Args:
         summaries: Series name (protocol or scenario) → summary from :func:`sim.analysis.summarize`.
+        title: Figure title.
 
     """
     plt = _plt()
@@ -59,7 +60,8 @@ def indicators(summaries: dict[str, dict[str, Any]], title: str) -> Any:
         hi = np.array([ind[n]["hi"] for n in names])
         yy = y + (len(series) - 1) * h / 2 - s * h
         ax.barh(yy, p, height=h * 0.9, color=PALETTE[s % len(PALETTE)], alpha=0.85, label=key)
-        ax.errorbar(p, yy, xerr=[np.clip(p - lo, 0, 1), np.clip(hi - p, 0, 1)], fmt="none", ecolor="black", elinewidth=1, capsize=2)
+        err = [np.clip(p - lo, 0, 1), np.clip(hi - p, 0, 1)]
+        ax.errorbar(p, yy, xerr=err, fmt="none", ecolor="black", elinewidth=1, capsize=2)
         if len(series) <= 3:
             for yi, pi, hii in zip(yy, p, hi, strict=True):
                 ax.text(min(hii + 0.01, 0.93), yi, f"{pi:.0%}", va="center", fontsize=8)

@@ -84,7 +84,7 @@ class IssueInfo:
         if self.kind == "binary":
             return bool(x >= 0.5)
         if self.kind == "ordinal":
-            return self.levels[int(round(x * (len(self.levels) - 1)))]
+            return self.levels[round(x * (len(self.levels) - 1))]
         return self.lo + x * (self.hi - self.lo)
 
     def snap(self, x: np.ndarray) -> np.ndarray:

@@ -58,7 +58,12 @@ def linkage_base(sc: Scenario, disc_terms: np.ndarray) -> np.ndarray:
     out = np.empty((*disc_terms.shape[:-1], len(sc.linkage)))
     for l, rule in enumerate(sc.linkage):
         x = disc_terms[..., list(rule.depends_on)]
-        comb = x.max(axis=-1) if rule.combine == "max" else (x.min(axis=-1) if rule.combine == "min" else x.mean(axis=-1))
+        if rule.combine == "max":
+            comb = x.max(axis=-1)
+        elif rule.combine == "min":
+            comb = x.min(axis=-1)
+        else:
+            comb = x.mean(axis=-1)
         out[..., l] = np.interp(comb, rule.xs, rule.ys)
     return out
 
@@ -67,6 +72,8 @@ def linked_values(sc: Scenario, st: State, base: np.ndarray, gen: np.ndarray) ->
     """Influencers' offers: ``max(floor, generosity * base)``, clipped and snapped to levels.
 
     Args:
+        sc: Scenario.
+        st: Batch parameters (floors).
         base: (n, ..., L) from :func:`linkage_base` (broadcast over middle axes).
         gen: (n, L) generosity now.
 

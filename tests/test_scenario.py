@@ -89,7 +89,8 @@ def test_bad_parameter_path(write) -> None:
     data = two_party()
     data["uncertainty"][0]["param"] = "actors.power.patiance"
     msg = _err(write, data)
-    assert "uncertainty[0].param: 'actors.power.patiance' is not a parameter; did you mean 'actors.power.patience'?" in msg
+    assert ("uncertainty[0].param: 'actors.power.patiance' is not a parameter; "
+            "did you mean 'actors.power.patience'?") in msg
 
 
 def test_extends_overlay_equals_hand_merge(write) -> None:
@@ -109,7 +110,7 @@ def test_extends_cycle_and_missing(write) -> None:
     with pytest.raises(ScenarioError, match="cycle"):
         load_scenario(b)
     c = write("extends: nowhere.yaml\nname: c\n", "c.yaml")
-    with pytest.raises(ScenarioError, match="base file 'nowhere.yaml' is missing") as exc:
+    with pytest.raises(ScenarioError, match=r"base file 'nowhere\.yaml' is missing") as exc:
         load_scenario(c)
     assert exc.value.problems[0].line == 1
 

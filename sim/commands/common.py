@@ -96,6 +96,7 @@ class Bar:
         return self
 
     def __call__(self, k: int) -> None:
+        """Advance by ``k`` replications."""
         if self._p is not None:
             self._p.advance(self._task, k)
 
