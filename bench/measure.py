@@ -140,8 +140,68 @@ def reference(n: int) -> dict[str, Any]:
     return {"n": n, "wall": wall, "cpu": cpu, "rate": n / wall, "peak_mb": peak_mb()}
 
 
-KINDS = {"engine": engine, "engine_cold": engine_cold, "side_by_side": side_by_side, "sweep": sweep,
-         "reference": reference}
+def run_parts() -> dict[str, Any]:
+    """Where a default-size ``sim run`` spends its time, step by step, in a fresh process."""
+    import tempfile
+
+    parts: dict[str, float] = {}
+    t = time.perf_counter()
+    from sim.cli import main  # noqa: F401  (what `sim` imports before any command)
+
+    parts["import sim.cli"] = time.perf_counter() - t
+    t = time.perf_counter()
+    from sim.runs import RunResult, write_plots
+    from sim.scenario import load_scenario
+
+    parts["import engine (mesa, numpy, pydantic)"] = time.perf_counter() - t
+    steps = []
+    sc = None
+    out = summary = None
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+
+        def load() -> None:
+            nonlocal sc
+            sc = load_scenario(BASELINE)
+
+        def sim() -> None:
+            nonlocal out
+            from sim.ensemble import simulate
+
+            out = simulate(sc)
+
+        def summ() -> None:
+            nonlocal summary
+            from sim.analysis import summarize
+
+            summary = summarize(sc, out)
+
+        def plots() -> None:
+            write_plots(sc, {"alternating_offers": out}, {"alternating_offers": summary}, folder)
+
+        def report() -> None:
+            from sim.outcomes import Outcomes  # noqa: F401
+            from sim.report import write_run_report
+
+            write_run_report(RunResult(sc, {"alternating_offers": out}, {"alternating_offers": summary}), folder)
+
+        def table() -> None:
+            from sim.results import write_table
+
+            write_table(folder / "outcomes.csv", {k: list(v) for k, v in out.table(sc).items()})
+
+        steps = [("load and validate scenario", load), ("simulate (incl. scipy.stats import)", sim),
+                 ("summarise", summ), ("outcomes table", table), ("plots (matplotlib import + figures)", plots),
+                 ("HTML report", report)]
+        for name, fn in steps:
+            t = time.perf_counter()
+            fn()
+            parts[name] = time.perf_counter() - t
+    return parts
+
+
+KINDS = {"run_parts": run_parts, "engine": engine, "engine_cold": engine_cold, "side_by_side": side_by_side,
+         "sweep": sweep, "reference": reference}
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))

@@ -31,7 +31,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "syria_bases" / "baseline.yaml"
-SIZES = {"quick": dict(side=(3000, 40, 20, 3), scaling=(1_000, 10_000, 100_000), sweep=(4, 2000), help=3, e2e=1),
+SIZES = {"quick": dict(side=(2000, 30, 15, 2), scaling=(1_000, 10_000, 50_000), sweep=(4, 1000), help=3, e2e=1),
          "full": dict(side=(10000, 150, 80, 3), scaling=(1_000, 10_000, 100_000, 1_000_000), sweep=(8, 5000),
                       help=7, e2e=3)}
 
@@ -106,7 +106,10 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
 
     print("workers on a sweep ...", flush=True)
     points, reps = size["sweep"]
-    report["sweep"] = [measure("sweep", executor="processes", workers=w, points=points, reps=reps) for w in (1, 2)]
+    # 1 and 2 workers alternate twice, best of each: a busy machine hits both alike
+    runs = [measure("sweep", executor="processes", workers=w, points=points, reps=reps) for w in (1, 2, 1, 2)]
+    report["sweep_runs"] = runs
+    report["sweep"] = [min((r for r in runs if r["workers"] == w), key=lambda r: r["wall"]) for w in (1, 2)]
     report["sweep"] += [measure("sweep", executor="dask", workers=2, points=points, reps=reps, malloc_setting=m)
                         for m in (True, False)]
     p1, p2 = report["sweep"][0], report["sweep"][1]
@@ -116,8 +119,11 @@ def run(quick: bool, out_dir: Path) -> dict[str, Any]:
     report["help_seconds"] = wall_of([*sim_command(), "--help"], size["help"])
     with tempfile.TemporaryDirectory() as tmp:
         e2e = wall_of([*sim_command(), "run", str(BASELINE), "--out", tmp, "-q"], size["e2e"])
+        report["sim_run_no_plots_seconds"] = wall_of(
+            [*sim_command(), "run", str(BASELINE), "--out", tmp, "-q", "--no-plots"], size["e2e"])
     report["sim_run_seconds"] = e2e
     report["sim_run_simulation"] = [measure("engine_cold", n=2000) for _ in range(size["e2e"])]
+    report["sim_run_parts"] = measure("run_parts")
     report["seconds"] = time.perf_counter() - started
     report["machine"]["load_average_end"] = os.getloadavg()
     report["targets"] = targets(report)
@@ -146,6 +152,8 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
          "met": r["speedup_2_workers"] >= 1.8},
         {"target": "sim --help < 0.3 s", "value": help_s, "met": help_s < 0.3},
         {"target": "sim run (default size) <= 2x its simulation time", "value": e2e / sim_s, "met": e2e <= 2 * sim_s},
+        {"target": "(for the record) sim run --no-plots vs simulation time", "value": min(r["sim_run_no_plots_seconds"])
+         / sim_s, "met": min(r["sim_run_no_plots_seconds"]) <= 2 * sim_s},
     ]
 
 
@@ -225,6 +233,7 @@ def main() -> int:
           f"batch_run / reference: {r['ratio_batch_run_to_reference']:.2f}x")
     for t in r["targets"]:
         print(f"  [{'met ' if t['met'] else 'MISS'}] {t['target']}: {t['value']:.3g}")
+    print("a default `sim run`, step by step (s): " + ", ".join(f"{k} {v:.2f}" for k, v in r["sim_run_parts"].items()))
     print(f"wrote {args.out}/bench.json and bench.png in {r['seconds']:.0f} s")
     if args.docs_img:
         shutil.copy(Path(args.out) / "bench.png", args.docs_img)
