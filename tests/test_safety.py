@@ -84,3 +84,26 @@ def test_a_chosen_folder_name_cannot_escape_either(tmp_path: Path, capsys) -> No
                         "--no-plots"], capsys)
     assert (code, err) == (2, "error: '../../escape' is not allowed in an output path; use a plain name\n")
     assert not (tmp_path / "escape").exists() and not (tmp_path.parent / "escape").exists()
+
+
+def test_a_block_too_large_for_memory_needs_allow_large(tmp_path: Path, capsys) -> None:
+    """4,096 packages x 20 actors x 100,000 replications a block would be killed by the OS, silently."""
+    import yaml
+
+    data = yaml.safe_load(VALID.read_text(encoding="utf-8"))
+    data["issues"] += [{"name": f"extra_{k}", "kind": "ordinal", "levels": ["a", "b", "c", "d"][: 2 + 2 * (k < 4)],
+                        "status_quo": "a"} for k in range(5)]  # with tartus and assad: 4,096 packages
+    data["actors"] += [{"name": f"observer_{k}", "role": "influencer", "capability": 1, "patience": 0.9,
+                        "positions": {"tartus": {"ideal": "none", "salience": 1}}} for k in range(17)]
+    data["run"] = {"replications": 100_000, "block_size": 100_000}
+    big = tmp_path / "big_blocks.yaml"
+    big.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    code, out, _ = cli(["validate", str(big)], capsys)
+    assert code == 0 and "(20 actors, 9 issues" in out  # a valid file: the guard is about running it here
+    results = tmp_path / "results"
+    code, out, err = cli(["run", str(big), "--out", str(results), "-q"], capsys)
+    assert (code, out) == (2, "")
+    assert err == (f"error: {big}: run.block_size 100,000 with 4,096 deal packages and 20 actors needs about "
+                   "916 GiB of memory per worker; lower run.block_size to 873 or less, use fewer levels, or pass "
+                   "--allow-large if you mean it\n")
+    assert not results.exists()
