@@ -57,6 +57,15 @@ def test_reruns_are_identical_across_executors_and_worker_counts(original: Path,
     assert capsys.readouterr().out.startswith("identical:")
 
 
+def test_rerun_of_a_run_under_several_protocols(tmp_path: Path) -> None:
+    from sim.protocols import REGISTRY
+
+    protocols = list(REGISTRY)[:3]
+    folder = run_cli(VALID, tmp_path, "-n", "60", "--protocol", ",".join(protocols))
+    found = rerun(folder)
+    assert found.identical and found.rows == 60 * len(protocols)
+
+
 def test_rerun_needs_only_the_manifest(tmp_path: Path) -> None:
     """A variant's `extends:` chain is merged in the manifest: the files may be gone."""
     src = tmp_path / "scenarios"
