@@ -323,6 +323,14 @@ def _compile(spec: Any, res: Resolved, problems: list[Problem]) -> dict[str, Any
             order = [actor_names.index(o) for o in proto.order]
         elif not strangers:
             bad(("protocol", "order"), f"order must list every signatory once: {', '.join(sig_names)}")
+    if isinstance(proto.weights, dict):
+        sig_names = [actor_names[j] for j in signatories]
+        for wname in proto.weights:
+            if wname not in sig_names:
+                bad(("protocol", "weights", wname), f"'{wname}' is not a signatory; allowed: {', '.join(sig_names)}")
+        missing = [s for s in sig_names if s not in proto.weights]
+        if missing:
+            bad(("protocol", "weights"), f"declared weights need every signatory; missing: {', '.join(missing)}")
 
     if problems:
         return {}

@@ -155,7 +155,8 @@ class Protocol(Strict):
     noise: float = Field(default=0.0, ge=0, le=1)
     margin: float = Field(default=0.0, ge=0, le=1)
     decision: Literal["majority", "unanimity"] = "unanimity"
-    weights: Literal["capability", "equal"] = "capability"
+    # declared: a positive weight per signatory (Nash bargaining weights, recognition odds)
+    weights: Literal["capability", "equal"] | dict[Name, Annotated[float, Field(gt=0)]] = "capability"
 
 
 class Effect(Strict):

@@ -1,12 +1,12 @@
-"""Baron-Ferejohn bargaining over the scenario's deal: random recognition, closed rule, a quota.
+"""Baron-Ferejohn bargaining over the deal: random recognition, closed rule, a vote quota.
 
 The divide-the-dollar game (:mod:`sim.solvers.divide_dollar`) generalised to the deal space
 the alternating-offers engine uses. Each round one signatory is recognised at random (in
-proportion to capability, or with equal chances: ``protocol.weights``) and proposes a
-package; the others vote it up or down without amendment, and it passes with a majority
-or with everyone (``protocol.decision``). The proposer buys the cheapest votes it needs,
-offering each partner its reservation value (outside option or the discounted value of
-going on). Equilibrium strategies come from backward induction over ``protocol.rounds``
+proportion to capability, with equal chances, or by declared odds: ``protocol.weights``) and
+proposes a package; the others vote it up or down without amendment, and it passes with a
+majority or with everyone (``protocol.decision``). The proposer buys the cheapest votes it
+needs, offering each partner its reservation value (outside option or the discounted value
+of going on). Equilibrium strategies come from backward induction over ``protocol.rounds``
 (:class:`sim.planner.Planner` with a quota), so with a long deadline they approach the
 stationary equilibrium, and the first recognised proposer's offer passes unless it prefers
 to wait or to walk out. After the deadline the status quo holds.
@@ -22,7 +22,7 @@ from sim.model import BREAKDOWN, DEADLINE, DEAL
 from sim.outcomes import Outcomes
 from sim.planner import PROPOSE, WALK, Planner, offer_terms, recognition_probs
 from sim.protocols.base import Protocol
-from sim.protocols.settle import fire_events
+from sim.protocols.settle import fire_events, signatory_weights
 from sim.scenario import Scenario
 from sim.seeding import RECOGNITION, stream
 from sim.solvers.divide_dollar import quota
@@ -48,8 +48,8 @@ class BaronFerejohn(Protocol):
         fired = fire_events(sc, st, seed, block)
         st.noise[:] = 0.0  # subgame-perfect play: responders accept exactly their reservation
         st.margin[:] = 0.0
-        if sc.spec.protocol.weights == "equal":
-            st.capability[:] = 1.0  # the planner recognises in proportion to capability
+        # the planner recognises in proportion to capability: give it the recognition odds
+        st.capability[:, list(sc.signatories)] = signatory_weights(sc, st)
         game = random_recognition(sc)
         sig = np.asarray(sc.signatories)
         plan = Planner(game, st, quota=quota(len(sig), sc.spec.protocol.decision)).solve()

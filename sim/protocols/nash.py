@@ -2,11 +2,12 @@
 
 The signatories are the players; the disagreement point is each one's outside option
 (:func:`sim.utility.breakdown_utilities`, with the Western package that then follows);
-bargaining weights are the signatories' capabilities or equal (``protocol.weights``). Every
-discrete package is enumerated (linked issues follow linkage, red lines prune), the
-continuous deal issues of each are solved by :func:`sim.solvers.nash.nash_spatial`, and the
-package with the largest weighted Nash product wins. If no package gives every signatory
-more than its outside option, talks break down.
+bargaining weights are the signatories' capabilities, equal, or declared
+(``protocol.weights``). Every discrete package is enumerated (linked issues follow linkage,
+red lines prune), the continuous deal issues of each are solved by
+:func:`sim.solvers.nash.nash_spatial`, and the package with the largest weighted Nash
+product wins. If no package gives every signatory more than its outside option, talks break
+down.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.protocols.packages import package_space
-from sim.protocols.settle import SolutionConcept
+from sim.protocols.settle import SolutionConcept, signatory_weights
 from sim.scenario import Scenario
 from sim.solvers.nash import issue_value, nash_spatial, start_point
 from sim.state import State
@@ -23,21 +24,13 @@ from sim.utility import breakdown_utilities
 PRUNE_TOL = 1e-12
 
 
-def bargaining_weights(sc: Scenario, st: State) -> np.ndarray:
-    """(n, P) signatories' weights, summing to 1: by capability, or equal."""
-    cap = st.capability[:, list(sc.signatories)]
-    if sc.spec.protocol.weights == "equal":
-        cap = np.ones_like(cap)
-    return cap / cap.sum(axis=1, keepdims=True)
-
-
 def nash_terms(sc: Scenario, st: State) -> tuple[np.ndarray, np.ndarray]:
     """Solve for the Nash terms (n, I) and (n,) whether any package beats disagreement."""
     sig = list(sc.signatories)
     cont = list(sc.space.deal_cont)
     gen = st.generosity
     d = breakdown_utilities(sc, st, gen)[1][:, sig]
-    w = bargaining_weights(sc, st)
+    w = signatory_weights(sc, st)
     ps = package_space(sc, st, gen)
     fixed = ps.fixed[:, sig]  # (n, P, K)
     s = st.salience[:, sig][:, :, cont]

@@ -25,6 +25,19 @@ from sim.utility import breakdown_utilities, fill_linked, red_lines_hold, utilit
 TOLERANCE = 1e-9  # utility shortfall still counted as acceptable (rounding)
 
 
+def signatory_weights(sc: Scenario, st: State) -> np.ndarray:
+    """Return (n, P) the signatories' weights summing to 1: by capability, equal, or declared."""
+    sig = list(sc.signatories)
+    declared = sc.spec.protocol.weights
+    if isinstance(declared, dict):
+        w = np.broadcast_to(np.array([declared[sc.actors[a]] for a in sig], dtype=float), (st.n, len(sig)))
+    elif declared == "equal":
+        w = np.ones((st.n, len(sig)))
+    else:
+        w = st.capability[:, sig]
+    return w / w.sum(axis=1, keepdims=True)
+
+
 def fire_events(sc: Scenario, st: State, seed: int, block: int) -> np.ndarray:
     """Apply every event due by the deadline to ``st`` in round order; return (n, E) fired."""
     n, E = st.n, len(sc.events)

@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 
+from sim.errors import ScenarioError
 from sim.model import BREAKDOWN, DEAL
 from sim.protocols import get
+from sim.scenario import load_scenario
 from sim.solvers.nash import nash_point, nash_spatial
 from tests.protocols.contract import ProtocolContract
 from tests.protocols.test_alternating_offers import two_player
@@ -63,18 +65,29 @@ class TestNash(ProtocolContract):
         data = sc.resolved
         for actor, cap, oo in zip(data["actors"], capabilities, (0.2, 0.1), strict=True):
             actor["capability"], actor["outside_option"] = cap, oo
-        from sim.scenario import load_scenario
-
         out = get(self.name).play(load_scenario(write(data, "nash.yaml")), 2, {}, seed=1, block=0)
         assert (out.kind == DEAL).all()
         assert out.terms[:, 0] == pytest.approx([share, share], abs=1e-9)
         assert out.payoff[:, 1] == pytest.approx([1 - share, 1 - share], abs=1e-9)
 
+    def test_declared_weights(self, write) -> None:
+        sc = two_player(write, self.name, 0.9, 0.8, weights={"a": 3, "b": 2})  # 0.6 on a, as declared
+        data = sc.resolved
+        for actor, oo in zip(data["actors"], (0.2, 0.1), strict=True):
+            actor["outside_option"] = oo
+        out = get(self.name).play(load_scenario(write(data, "declared.yaml")), 2, {}, seed=1, block=0)
+        assert out.terms[:, 0] == pytest.approx([0.62, 0.62], abs=1e-9)
+
+    def test_declared_weights_name_signatories(self, write) -> None:
+        data = two_player(write, self.name, 0.9, 0.8).resolved
+        data["protocol"]["weights"] = {"a": 1, "c": 2}
+        with pytest.raises(ScenarioError) as err:
+            load_scenario(write(data, "bad.yaml"))
+        assert "'c' is not a signatory" in str(err.value) and "missing: b" in str(err.value)
+
     def test_breakdown_when_nothing_beats_disagreement(self, write) -> None:
         sc = two_player(write, self.name, 0.9, 0.8)
         data = sc.resolved
         data["actors"][0]["outside_option"] = data["actors"][1]["outside_option"] = 0.6
-        from sim.scenario import load_scenario
-
         out = get(self.name).play(load_scenario(write(data, "none.yaml")), 2, {}, seed=1, block=0)
         assert (out.kind == BREAKDOWN).all() and np.allclose(out.payoff, 0.6)
