@@ -51,3 +51,24 @@ class TestBaronFerejohn(ProtocolContract):
         sc = load_scenario(write(data, "cap.yaml"))
         out = get(self.name).play(sc, 2000, {}, seed=3, block=0)
         assert (out.proposer == 0).mean() == pytest.approx(0.75, abs=0.03)
+
+
+def three_way(write, decision: str):
+    """Three signatories on one issue (ideals 0, 0.5, 1), equal recognition, long deadline."""
+    actors = [{"name": name, "role": "signatory", "capability": 1, "patience": 0.9, "outside_option": 0.0,
+               "positions": {"x": {"ideal": ideal, "salience": 1}}}
+              for name, ideal in (("low", 0), ("mid", 0.5), ("high", 1))]
+    data = {"name": "three", "issues": [{"name": "x", "kind": "continuous", "min": 0, "max": 1, "status_quo": 0.5}],
+            "actors": actors, "protocol": {"name": "baron_ferejohn", "rounds": 60, "decision": decision}}
+    return load_scenario(write(data, f"{decision}.yaml"))
+
+
+def test_majority_needs_fewer_votes_than_unanimity(write) -> None:
+    """With a majority the proposer buys one partner, not two, and keeps at least as much."""
+    outs = {rule: get("baron_ferejohn").play(three_way(write, rule), 300, {}, seed=2, block=0)
+            for rule in ("majority", "unanimity")}
+    for out in outs.values():
+        assert (out.kind == DEAL).all() and (out.round == 1).all()
+    rows = np.arange(300)
+    own = {rule: out.payoff[rows, out.proposer] for rule, out in outs.items()}
+    assert (own["majority"] >= own["unanimity"] - 1e-9).all() and (own["majority"] > own["unanimity"] + 1e-3).any()
