@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 SAME = 1e-12  # positions this close count as equal (no dyad to bargain over)
+CHUNK = 4_000_000  # vote entries held at once (32 MB of float64)
 
 
 @dataclass
@@ -83,12 +84,18 @@ def prevail_probability(x: np.ndarray, w: np.ndarray, r: np.ndarray, scale: np.n
         scale: (n,) the issue range R.
 
     """
-    d = np.abs(x[:, :, None] - x[:, None, :]) / scale[:, None, None]
-    dr = d ** r[:, :, None]  # (n, k, j): voter k's distance to j, risk-adjusted
-    arg = dr[:, :, None, :] - dr[:, :, :, None]  # (n, k, i, j): k prefers i over j when > 0
-    num = np.einsum("nk,nkij->nij", w, np.maximum(arg, 0.0))
-    total = np.einsum("nk,nkij->n", w, np.abs(arg))
-    return num / np.where(total > 0, total, 1.0)[:, None, None]
+    n, A = x.shape
+    out = np.empty((n, A, A))
+    step = max(1, CHUNK // A**3)  # the (rows, k, i, j) votes are A**3 per row: bound the memory
+    for lo in range(0, n, step):
+        rows = slice(lo, lo + step)
+        d = np.abs(x[rows, :, None] - x[rows, None, :]) / scale[rows, None, None]
+        dr = d ** r[rows, :, None]  # (n, k, j): voter k's distance to j, risk-adjusted
+        arg = dr[:, :, None, :] - dr[:, :, :, None]  # (n, k, i, j): k prefers i over j when > 0
+        num = np.einsum("nk,nkij->nij", w[rows], np.maximum(arg, 0.0))
+        total = np.einsum("nk,nkij->n", w[rows], np.abs(arg))
+        out[rows] = num / np.where(total > 0, total, 1.0)[:, None, None]
+    return out
 
 
 def challenge_utility(d: np.ndarray, s_resp: np.ndarray, p: np.ndarray, r: np.ndarray) -> np.ndarray:
