@@ -59,13 +59,19 @@ def run(sc: Scenario, *, replications: int | None = None, seed: int | None = Non
     reps = replications or sc.spec.run.replications
     seed = sc.spec.run.seed if seed is None else seed
     names = protocols_of(sc, protocols)
-    outcomes = {p: simulate(sc, replications=reps, seed=seed, protocol=p, values=values, executor=executor,
-                            progress=progress) for p in names}
-    summaries = {p: summarize(sc, o) for p, o in outcomes.items()}
-    result = RunResult(sc, outcomes, summaries)
+
+    def simulate_all() -> RunResult:
+        outcomes = {p: simulate(sc, replications=reps, seed=seed, protocol=p, values=values, executor=executor,
+                                progress=progress) for p in names}
+        return RunResult(sc, outcomes, {p: summarize(sc, o) for p, o in outcomes.items()})
+
     if out_root is None:
-        return result
+        return simulate_all()
+    # The (hidden) run folder is made before any work, so an unwritable --out fails at once,
+    # and an interrupted run leaves only a .tmp-* folder that is removed on the way out.
     with RunFolder(out_root, sc.name, run_id) as folder:
+        result = simulate_all()
+        outcomes, summaries = result.outcomes, result.summaries
         cols: dict[str, list[Any]] = {}
         for o in outcomes.values():
             for k, v in o.table(sc).items():
