@@ -81,14 +81,26 @@ def print_summary(out: Any, sc: Any, summaries: dict[str, dict[str, Any]]) -> No
 
     names = list(summaries)
     first = summaries[names[0]]
-    t = Table(title=f"{sc.spec.title or sc.name}: {first['replications']:,} replications", title_justify="left")
-    t.add_column("indicator")
+    compact = len(names) > 2  # several protocols side by side: short cells so the table fits
+
+    def cell(d: dict[str, float]) -> str:
+        if compact:
+            return f"{d['p']:.0%} ({d['lo'] * 100:.0f}-{d['hi'] * 100:.0f})"
+        return f"{d['p']:.1%} [{d['lo']:.1%}, {d['hi']:.1%}]"
+
+    from rich import box
+
+    cells = " (% and 95% CI)" if compact else ""
+    t = Table(title=f"{sc.spec.title or sc.name}: {first['replications']:,} replications{cells}",
+              title_justify="left",
+              box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD, padding=(0, 1 if not compact else 0),
+              pad_edge=not compact, show_edge=not compact)
+    t.add_column("indicator", no_wrap=compact)
     for n in names:
-        t.add_column(f"{n}\nP [95% CI]", justify="right")
+        head = n.replace("_", "\n") if compact else f"{n.replace('_', ' ')}\nP [95% CI]"
+        t.add_column(head, justify="right", no_wrap=compact)
     for key, d in first["indicators"].items():
-        t.add_row(d["label"], *[f"{summaries[n]['indicators'][key]['p']:.1%} "
-                                f"[{summaries[n]['indicators'][key]['lo']:.1%}, "
-                                f"{summaries[n]['indicators'][key]['hi']:.1%}]" for n in names])
+        t.add_row(key if compact else d["label"], *[cell(summaries[n]["indicators"][key]) for n in names])
     out.print(t)
     kinds = first["outcome_kinds"]
     out.print("Outcomes: " + ", ".join(f"{k} {v['p']:.1%}" for k, v in kinds.items()))
