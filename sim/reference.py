@@ -14,7 +14,8 @@ The rules of one round (:meth:`ReferenceModel.step`):
 
 1. events due this round fire with their probability; if one does, everyone re-plans;
 2. a proposer is recognised (rotation, or in proportion to capability);
-3. it offers its planned package, passes, or walks out;
+3. it offers its planned package, passes, or walks out (it passes rather than table an
+   offer that crosses its own red line, which the plan can do on a strict bound);
 4. every other signatory accepts or refuses (logit noise; never across a red line); a
    refuser whose outside option beats waiting walks out, the keenest one first;
 5. influencers sweeten their conditional offers by their escalation;
@@ -61,10 +62,15 @@ class Party(mesa.Agent):
         self.role = model.sc.spec.actors[index].role
         self.linkage = [l for l, rule in enumerate(model.sc.linkage) if rule.actor == index]
 
+    def red_lines_hold(self, terms: np.ndarray) -> bool:
+        """Whether full terms keep every one of this actor's red lines."""
+        kind = np.zeros(1, dtype=int)
+        return all(bool(c.evaluate(terms[None], kind)[0]) for c in self.model.sc.red_lines[self.index])
+
     def respond(self, terms: np.ndarray, t: int) -> bool:
         """Accept an offer? Never across a red line; otherwise logit in the surplus over reservation."""
         m = self.model
-        if not all(c.evaluate(terms[None], np.zeros(1, dtype=int))[0] for c in m.sc.red_lines[self.index]):
+        if not self.red_lines_hold(terms):
             return False
         surplus = utility(m.p, self.index, terms) - m.plan.reservation[t, self.index]
         if m.p.noise > 0:
@@ -130,7 +136,7 @@ class ReferenceModel(mesa.Model):
         if action == WALK:
             self.walker = proposer.index
             self.close(BREAKDOWN, t, *self.breakdown())
-        elif action == PROPOSE:
+        elif action == PROPOSE and proposer.red_lines_hold(self.offer(t, slot)):
             terms = self.offer(t, slot)
             refusers = [self.parties[j] for j in sig if j != proposer.index
                         and not self.parties[j].respond(terms, t)]

@@ -38,7 +38,7 @@ from sim.state import build_state
 from tests.conftest import BASELINE, two_party
 
 ALPHA = 1e-3
-N_SMALL, N_BASELINE = 800, 600  # reference replications; the engine plays 10x as many
+N_SMALL, N_BASELINE = 1000, 1000  # reference replications; the engine plays 10x as many
 
 
 def small(**protocol: object) -> dict:
