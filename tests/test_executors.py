@@ -87,13 +87,16 @@ def test_regrouping_blocks_into_tasks_changes_nothing(scenarios, dask_executor) 
 
 
 def test_a_sweep_on_dask_matches_local_processes(scenarios, process_executor, dask_executor) -> None:
-    """Design points (levers) share random numbers; each executor gives the same numbers."""
+    """Design points on common random numbers (sim.evaluate groups them by worker count): same numbers."""
+    from sim.evaluate import evaluate
+
     sc = scenarios[0]
     points = [{"actors.host.patience": p} for p in (0.8, 0.9, 0.97)]
-    for values in points:
-        a = simulate(sc, replications=400, seed=3, values=values, executor=process_executor)
-        b = simulate(sc, replications=400, seed=3, values=values, executor=dask_executor)
-        assert same(a, b)
+    runs = [dict(evaluate(sc, points, replications=400, seed=3, executor=ex))
+            for ex in (InlineExecutor(), process_executor, dask_executor)]
+    for point in range(len(points)):
+        assert same(runs[0][point], runs[1][point]) and same(runs[0][point], runs[2][point])
+    assert not same(runs[0][0], runs[0][2])  # the levers matter
 
 
 def test_dask_executor_closes_cleanly() -> None:
