@@ -133,11 +133,11 @@ class ReferenceModel(mesa.Model):
         slot = self.recognise(t)
         proposer = self.parties[sig[slot]]
         action = self.plan.action[t, slot]
+        terms = self.offer(t, slot)
         if action == WALK:
             self.walker = proposer.index
             self.close(BREAKDOWN, t, *self.breakdown())
-        elif action == PROPOSE and proposer.red_lines_hold(self.offer(t, slot)):
-            terms = self.offer(t, slot)
+        elif action == PROPOSE and proposer.red_lines_hold(terms):
             refusers = [self.parties[j] for j in sig if j != proposer.index
                         and not self.parties[j].respond(terms, t)]
             if not refusers:
