@@ -65,12 +65,26 @@ class DaskExecutor:
         self.client: Any = None
 
     def __enter__(self) -> DaskExecutor:
-        import dask
-        from distributed import Client, LocalCluster
+        try:
+            import dask
+            from distributed import Client, LocalCluster
+        except ImportError:
+            from sim.errors import UsageError
+
+            raise UsageError("--executor dask needs Dask: pip install 'dask[distributed]' "
+                             "(or the project's dask extra)") from None
 
         try:
             if self.scheduler:
-                self.client = self._stack.enter_context(Client(self.scheduler))
+                try:
+                    client = Client(self.scheduler, timeout="15s")
+                except (OSError, TimeoutError) as exc:
+                    from sim.errors import UsageError
+
+                    raise UsageError(f"--scheduler {self.scheduler}: no Dask scheduler answered ({exc}); "
+                                     "start one (`dask scheduler`) or leave --scheduler out for a local "
+                                     "cluster") from None
+                self.client = self._stack.enter_context(client)
                 self.client.run(tune_malloc)
                 self.workers = max(1, len(self.client.scheduler_info()["workers"]))
             else:

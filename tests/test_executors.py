@@ -106,3 +106,17 @@ def test_dask_executor_closes_cleanly() -> None:
         client = ex.client
         assert [i for i, _ in ex.imap(abs, [-1, -2])] in ([0, 1], [1, 0])
     assert ex.client is None and client.status == "closed"
+
+
+def test_scheduler_flag_means_dask() -> None:
+    from argparse import Namespace
+
+    from sim.commands.common import executor_for
+    from sim.dask_executor import DaskExecutor
+    from sim.errors import UsageError
+
+    ex = executor_for(Namespace(executor=None, workers=None, scheduler="tcp://127.0.0.1:8786"), 100)
+    assert isinstance(ex, DaskExecutor) and ex.scheduler == "tcp://127.0.0.1:8786"
+    assert isinstance(executor_for(Namespace(executor=None, workers=2, scheduler=None), 20_000), ProcessExecutor)
+    with pytest.raises(UsageError, match="needs --executor dask"):
+        executor_for(Namespace(executor="processes", workers=None, scheduler="tcp://127.0.0.1:8786"), 100)

@@ -85,11 +85,22 @@ def block_memory(sc: Any) -> int:
 
 
 def executor_for(args: argparse.Namespace, replications: int) -> Any:
-    """The executor the flags ask for (processes for large runs by default)."""
+    """The executor the flags ask for (processes for large runs by default; Dask with --scheduler).
+
+    Raises:
+        UsageError: ``--scheduler`` with an executor other than dask.
+
+    """
     from sim.executors import make_executor
 
-    name = args.executor or ("processes" if replications >= 20_000 else "inline")
-    return make_executor(name, args.workers, getattr(args, "scheduler", None))
+    scheduler = getattr(args, "scheduler", None)
+    if scheduler and args.executor not in (None, "dask"):
+        from sim.errors import UsageError
+
+        raise UsageError(f"--scheduler is the address of a Dask cluster; it needs --executor dask, "
+                         f"not --executor {args.executor}")
+    name = args.executor or ("dask" if scheduler else "processes" if replications >= 20_000 else "inline")
+    return make_executor(name, args.workers, scheduler)
 
 
 class Bar:
