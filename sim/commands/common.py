@@ -19,7 +19,7 @@ def add_scenario_args(p: argparse.ArgumentParser, *, run: bool = True, optional:
         p.add_argument("--executor", choices=["inline", "processes", "dask"], default=None,
                        help="where blocks run (default: processes for large runs, else inline)")
         p.add_argument("--workers", type=_positive, help="worker processes (default: CPU count)")
-        p.add_argument("--scheduler", help="Dask scheduler address (with --executor dask)")
+        p.add_argument("--scheduler", help="address of a running Dask scheduler (implies --executor dask)")
         p.add_argument("--allow-large", action="store_true",
                        help=f"allow more than {LARGE_REPLICATIONS:,} replications, and scenario files ten "
                             "times the usual size bounds")
