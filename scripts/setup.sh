@@ -37,6 +37,9 @@ if [ ! -x "$VENV/bin/python" ] || ! ok_python "$VENV/bin/python" >/dev/null; the
 fi
 
 PIP=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
+pip_install() {  # this machine's pip config names index folders that may be absent: hide that noise only
+  "${PIP[@]}" "$@" 2> >(grep -v '^WARNING: Location .* is ignored' >&2)
+}
 
 apt_install() {  # apt_install WHAT PACKAGE...: as root on Debian/Ubuntu, else say so and return 1
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
@@ -54,10 +57,10 @@ browser_files() {  # the web app's browser files, from npm into the venv (sim/as
 }
 
 if [ "$MODE" = "app" ]; then
-  "${PIP[@]}" -e ".[app]"
+  pip_install -e ".[app]"
   browser_files || { echo "error: could not fetch the web app's browser files (see above)" >&2; exit 1; }
 elif [ "$MODE" = "test" ]; then
-  "${PIP[@]}" -e ".[test,app]"
+  pip_install -e ".[test,app]"
   browser_files || echo "setup: could not fetch the web app's browser files; browser tests will skip (fail under CI)" >&2
   # Browser tests drive the system Chromium (never a downloaded one). Install it when we can.
   if ! command -v chromium >/dev/null 2>&1; then
@@ -65,5 +68,5 @@ elif [ "$MODE" = "test" ]; then
       || echo "setup: could not install chromium; browser tests will skip (fail under CI)" >&2
   fi
 else
-  "${PIP[@]}" -e .
+  pip_install -e .
 fi
