@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.model import KINDS
 from sim.outcomes import Outcomes
+from sim.params import describe
 from sim.scenario import Scenario
 
 Z95 = 1.959963984540054
@@ -118,21 +119,22 @@ def reasons(sc: Scenario, out: Outcomes, ind: dict[str, np.ndarray]) -> dict[str
             r = float(np.corrcoef(x, y)[0, 1])
             if not np.isfinite(r):
                 continue
-            rows.append({"factor": path, "r": r, "diff": float(x[flag].mean() - x[~flag].mean())})
+            rows.append({"factor": path, "label": describe(sc, path), "r": r,
+                         "diff": float(x[flag].mean() - x[~flag].mean())})
         rows.sort(key=lambda d: -abs(d["r"]))
         why["drivers"][name] = rows[:5]
     return why
 
 
-def headline(sc: Scenario, summary: dict[str, Any]) -> list[str]:
-    """Plain sentences on the main indicators and their strongest drivers."""
+def why_lines(sc: Scenario, summary: dict[str, Any]) -> list[str]:
+    """One sentence per indicator naming its strongest driver."""
     lines = []
-    for d in summary["indicators"].values():
-        lines.append(f"{d['label']}: {d['p']:.1%} (95% CI {d['lo']:.1%} to {d['hi']:.1%})")
     for name, rows in summary["reasons"]["drivers"].items():
         if rows:
             top = rows[0]
             sign = "more" if top["r"] > 0 else "less"
-            lines.append(f"{sc.spec.outcomes[name].label or name} is {sign} likely with higher "
-                         f"{top['factor']} (r = {top['r']:+.2f})")
+            what = top.get("label", top["factor"])
+            higher = "when it fires" if top["factor"].startswith("event:") else "the higher it is"
+            lines.append(f"{sc.spec.outcomes[name].label or name}: {sign} likely with [{what}], {higher} "
+                         f"(r = {top['r']:+.2f})")
     return lines

@@ -54,7 +54,7 @@ def play_task(task: Task) -> Outcomes:
     fixed = dict(task.values)
     for block, start, n in task.blocks:
         values = block_values(task.scenario, n, task.seed, block, fixed)
-        trace = [r for r in range(n) if start + r < task.trace] if proto.dynamic else None
+        trace = list(range(max(0, min(n, task.trace - start)))) if proto.dynamic else None
         out = proto.play(task.scenario, n, values, seed=task.seed, block=block, trace=trace or None)
         out.draws = {k: np.asarray(v, dtype=float) for k, v in values.items()}
         parts.append(out)

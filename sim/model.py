@@ -25,7 +25,7 @@ from sim.planner import PASS, PROPOSE, WALK, Planner, offer_terms
 from sim.scenario import Scenario
 from sim.seeding import ACCEPTANCE, EVENTS, RECOGNITION, stream
 from sim.state import State, apply_effect, build_state
-from sim.utility import breakdown_utilities, fill_linked, generosity_at, red_lines_hold, utilities
+from sim.utility import breakdown_utilities, fill_linked, red_lines_hold, utilities
 
 DEAL, BREAKDOWN, DEADLINE = 0, 1, 2
 KINDS = ("deal", "breakdown", "deadline")
@@ -274,7 +274,6 @@ class NegotiationModel(mesa.Model):
         if out.any():
             bterms, bval = breakdown_utilities(sc, self.state, self.state.generosity)
             self._close(out, BREAKDOWN, t, bterms, bval)
-        _ = PASS
 
     def finish(self) -> None:
         """After the deadline, the status quo holds where no deal was made."""
@@ -314,4 +313,4 @@ class NegotiationModel(mesa.Model):
 
 
 __all__ = ["BREAKDOWN", "DEADLINE", "DEAL", "KINDS", "PASS", "PROPOSE", "WALK", "HumanMove", "NegotiationModel",
-           "OpenRound", "generosity_at"]
+           "OpenRound"]

@@ -101,3 +101,41 @@ def build_params(spec: Any, issues: dict[str, IssueInfo]) -> dict[str, ParamDef]
     for ev in spec.events:
         add(f"events.{ev.name}.probability", ev.probability, lo=0, hi=1, what="a probability in [0, 1]")
     return out
+
+
+_WORDS = {
+    "capability": "capability", "patience": "patience", "outside_option.utility": "walk-away value",
+    "outside_option.bonus": "value of alternatives (outside-option bonus)", "ideal": "ideal", "salience": "weight on",
+    "generosity": "generosity", "escalation": "escalation per round", "cap": "cap", "floor": "unconditional floor",
+    "status_quo": "status quo", "breakdown": "terms on breakdown", "noise": "acceptance noise",
+    "margin": "proposers' margin", "probability": "probability",
+}
+
+
+def describe(sc: Any, path: str) -> str:
+    """Plain words for a parameter path (or ``event:NAME``), for reports a seminar reads.
+
+    ``actors.syria.positions.tartus_presence.ideal`` becomes "Syria (new government): ideal
+    on Russian presence at Tartus"; unknown paths come back unchanged.
+    """
+    parts = path.split(".")
+    try:
+        if path.startswith("event:"):
+            return f"event fired: {path.removeprefix('event:').replace('_', ' ')}"
+        if parts[0] == "actors":
+            actor = next(a for a in sc.spec.actors if a.name == parts[1])
+            who = actor.label or actor.name
+            if parts[2] == "positions":
+                issue = sc.space.issues[sc.space.index(parts[3])].label
+                return f"{who}: {_WORDS[parts[4]]} {'on ' if parts[4] == 'ideal' else ''}{issue}"
+            return f"{who}: {_WORDS['.'.join(parts[2:])]}"
+        if parts[0] == "linkage":
+            rule = next(r for r in sc.linkage if r.name == parts[1])
+            return f"{sc.space.issues[rule.issue].label} offer: {_WORDS[parts[2]]}"
+        if parts[0] == "issues":
+            return f"{sc.space.issues[sc.space.index(parts[1])].label}: {_WORDS[parts[2]]}"
+        if parts[0] == "events":
+            return f"event {parts[1].replace('_', ' ')}: {_WORDS[parts[2]]}"
+        return _WORDS.get(parts[-1], path)
+    except (StopIteration, KeyError, ValueError, IndexError):
+        return path

@@ -181,8 +181,7 @@ def drivers(summary: dict[str, Any], title: str, indicator: str | None = None) -
         rows = drv.get(name, [])[::-1]
         r = [d["r"] for d in rows]
         ax.barh(range(len(rows)), r, color=["#1c7ed6" if v > 0 else "#e8590c" for v in r])
-        ax.set_yticks(range(len(rows)), [d["factor"].replace("actors.", "").replace("linkage.", "")
-                                         for d in rows], fontsize=7)
+        ax.set_yticks(range(len(rows)), [_wrap(d.get("label", d["factor"]), 38) for d in rows], fontsize=7)
         ax.axvline(0, color="black", lw=0.6)
         ax.set_xlim(-1, 1)
         ax.set_xlabel("correlation with indicator")
@@ -194,3 +193,10 @@ def drivers(summary: dict[str, Any], title: str, indicator: str | None = None) -
     fig.suptitle(title, x=0.01, ha="left")
     fig.tight_layout()
     return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    """Break a long tick label over lines."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text

@@ -10,7 +10,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from sim.analysis import headline
+from sim.analysis import why_lines
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2rem auto;
@@ -87,7 +87,8 @@ def reasons_html(sc: Any, summary: dict[str, Any]) -> str:
              f"Mean refused offers per replication: {rs['mean_rejections']:.2f}.</p>"]
     parts.append("<table><tr><th>indicator</th><th>strongest drivers (correlation; mean difference)</th></tr>")
     for name, rows in rs["drivers"].items():
-        cells = "; ".join(f"<code>{esc(d['factor'])}</code> r={d['r']:+.2f} (Δ {d['diff']:+.3f})" for d in rows)
+        cells = "; ".join(f"{esc(d.get('label', d['factor']))} <code>{esc(d['factor'])}</code> "
+                          f"r={d['r']:+.2f} (Δ {d['diff']:+.3f})" for d in rows)
         parts.append(f"<tr><td>{esc(summary['indicators'][name]['label'])}</td><td>{cells}</td></tr>")
     parts.append("</table>")
     return "".join(parts)
@@ -108,8 +109,8 @@ def run_report_html(result: Any, folder: Path) -> str:
             f"{s['replications']:,} replications · protocol(s): {esc(', '.join(result.summaries))}</p>"]
     if sc.spec.question:
         body.append(f"<p class='q'>{esc(sc.spec.question)}</p>")
-    body.append("<h2>Answer</h2><ul>" + "".join(f"<li>{esc(x)}</li>" for x in headline(sc, s)) + "</ul>")
-    body.append(indicator_table(result.summaries))
+    body.append("<h2>Answer</h2>" + indicator_table(result.summaries))
+    body.append("<ul>" + "".join(f"<li>{esc(x)}</li>" for x in why_lines(sc, s)) + "</ul>")
     if len(result.summaries) > 1:
         from sim.protocolcompare import table_html
 

@@ -61,7 +61,6 @@ class RunFolder:
         self.run_id = run_id or new_run_id()
         self.final = safe_child(self.root, scenario, self.run_id)
         self.tmp = self.final.parent / f".tmp-{self.run_id}-{os.getpid()}"
-        self.path = self.tmp
 
     def __enter__(self) -> RunFolder:
         if self.final.exists():
@@ -76,7 +75,6 @@ class RunFolder:
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         if exc_type is None:
             os.replace(self.tmp, self.final)
-            self.path = self.final
         else:
             shutil.rmtree(self.tmp, ignore_errors=True)
 

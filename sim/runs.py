@@ -110,7 +110,8 @@ def write_plots(sc: Scenario, outcomes: dict[str, Outcomes], summaries: dict[str
     files += plots.save(plots.terms(sc, o, f"Final terms per issue ({first}, {o.n:,} replications)"),
                         folder, "terms")
     if o.traces:
-        files += plots.save(plots.rounds(o, sc.spec.protocol.rounds, "Time to agreement"), folder, "rounds")
+        title_r = "When negotiations ended: deal, walk-out or deadline"
+        files += plots.save(plots.rounds(o, sc.spec.protocol.rounds, title_r), folder, "rounds")
         files += plots.save(plots.trajectories(sc, o, "Negotiation trajectories"), folder, "trajectories")
     files += plots.save(plots.drivers(s, "What moves the indicators (drawn assumptions and events)"),
                         folder, "drivers")

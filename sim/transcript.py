@@ -6,7 +6,7 @@ import numpy as np
 
 from sim.model import KINDS, NegotiationModel, Trace
 from sim.outcomes import Outcomes
-from sim.planner import PASS, PROPOSE, WALK
+from sim.planner import PASS, WALK
 from sim.scenario import Scenario
 
 
@@ -90,6 +90,7 @@ def narrate_rounds(sc: Scenario, trace: Trace, row: int, rounds: int, noise: flo
 
     lines = []
     deal_only = list(sc.space.deal_disc) + list(sc.space.deal_cont)
+    linked = [r.issue for r in sc.linkage]
     for t in range(rounds):
         p = int(trace.proposer[t][row])
         pname = name(p)
@@ -108,9 +109,8 @@ def narrate_rounds(sc: Scenario, trace: Trace, row: int, rounds: int, noise: flo
             continue
         offer = trace.offer[t][row]
         lines.append(f"{head} {pname} proposes {_fmt_terms(sc, offer, deal_only)}.")
-        linked = [r.issue for r in sc.linkage]
         if linked:
-            lines.append(f"    The West's conditional offer then stands at {_fmt_terms(sc, offer, linked)}.")
+            lines.append(f"    Outsiders' conditional offers then stand at {_fmt_terms(sc, offer, linked)}.")
         for j in sc.signatories:
             if j == p:
                 continue
@@ -129,7 +129,6 @@ def narrate_rounds(sc: Scenario, trace: Trace, row: int, rounds: int, noise: flo
             lines.append(f"    {name(j)} {verdict}: the offer is worth {u:.3f} to it; it needs {r:.3f}, "
                          f"the larger of its outside option ({b:.3f}) and the value of waiting ({c:.3f}), "
                          f"here {basis}.{note}")
-    _ = PROPOSE
     return lines
 
 

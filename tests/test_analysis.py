@@ -19,3 +19,16 @@ def test_wilson_coverage_at_fixed_seed() -> None:
     covered = sum(lo <= p <= hi for lo, hi in (wilson(int(k), n) for k in ks))
     # a binomial test of the coverage count against 0.95 should not reject at 1%
     assert binomtest(covered, trials, 0.95).pvalue > 0.01
+
+
+def test_drivers_are_named_in_words() -> None:
+    from sim.params import describe
+    from sim.scenario import load_scenario
+    from tests.conftest import BASELINE
+
+    sc = load_scenario(BASELINE)
+    assert describe(sc, "actors.syria.positions.tartus_presence.ideal") == \
+        "Syria (new government): ideal on Russian presence at Tartus"
+    assert describe(sc, "linkage.us_sanctions.generosity") == "US sanctions relief offer: generosity"
+    assert describe(sc, "event:eu_suspends_sanctions") == "event fired: eu suspends sanctions"
+    assert describe(sc, "no.such.path") == "no.such.path"

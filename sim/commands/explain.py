@@ -20,37 +20,25 @@ def add(sub: Any) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Re-play the replication's block with tracing and narrate it."""
-    from sim.ensemble import simulate
+    from sim.ensemble import Task, layout, play_task
     from sim.errors import UsageError
+    from sim.protocols import REGISTRY, get
     from sim.transcript import narrate
 
     sc = load(args.scenario)
     reps = sc.spec.run.replications
     if not 0 <= args.replication < reps:
         raise UsageError(f"--replication {args.replication}: allowed 0 to {reps - 1}")
-    bs = sc.spec.run.block_size
-    block = args.replication // bs
-    # Only the replication's own block is played; its numbers match the full run exactly.
-    from sim.ensemble import Task, play_task
-
-    seed = sc.spec.run.seed if args.seed is None else args.seed
-    start = block * bs
-    n = min(bs, reps - start)
     proto = args.protocol or sc.spec.protocol.name
-    task = Task(sc, proto, seed, ((block, start, n),), (), args.replication + 1)
-    out = play_task(task)
-    out.traces[0].rows = out.traces[0].rows + start
-    # shift rows so narrate indexes the replication within this block
+    if not get(proto).dynamic:
+        narratable = ", ".join(n for n in REGISTRY if get(n).dynamic)
+        raise UsageError(f"--protocol {proto}: only round-by-round protocols can be narrated ({narratable})")
+    # Only the replication's own block is played; its numbers match the full run exactly.
+    block, start, n = layout(reps, sc.spec.run.block_size)[args.replication // sc.spec.run.block_size]
+    seed = sc.spec.run.seed if args.seed is None else args.seed
     local = args.replication - start
-    shifted = _local(out, local)
+    out = play_task(Task(sc, proto, seed, ((block, start, n),), (), args.replication + 1))
     c = console()
-    for line in narrate(sc, shifted, local):
+    for line in narrate(sc, out, local):
         c.print(line.replace(f"Replication {local} ", f"Replication {args.replication} "), markup=False)
-    _ = simulate
     return 0
-
-
-def _local(out: Any, local: int) -> Any:
-    tr = out.traces[0]
-    tr.rows = tr.rows - tr.rows.min()
-    return out

@@ -77,7 +77,7 @@ def print_summary(out: Any, sc: Any, summaries: dict[str, dict[str, Any]]) -> No
     """The terminal's summary table: indicators with 95% intervals, per protocol."""
     from rich.table import Table
 
-    from sim.analysis import headline
+    from sim.analysis import why_lines
 
     names = list(summaries)
     first = summaries[names[0]]
@@ -104,5 +104,5 @@ def print_summary(out: Any, sc: Any, summaries: dict[str, dict[str, Any]]) -> No
     out.print(t)
     kinds = first["outcome_kinds"]
     out.print("Outcomes: " + ", ".join(f"{k} {v['p']:.1%}" for k, v in kinds.items()))
-    for line in headline(sc, first)[len(first["indicators"]):]:
+    for line in why_lines(sc, first):
         out.print(f"Why: {line}", markup=False)
