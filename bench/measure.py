@@ -31,8 +31,8 @@ def timed(fn: Any, *args: Any, **kw: Any) -> tuple[float, float, Any]:
 
 def engine(n: int, seed: int = 1) -> dict[str, Any]:
     """The batched engine on the baseline, inline (one core), blocks of the scenario's size."""
-    from sim.ensemble import simulate
-    from sim.scenario import load_scenario
+    from sim.ensemble.blocks import simulate
+    from sim.scenario.load import load_scenario
 
     sc = load_scenario(BASELINE)
     simulate(sc, replications=50, seed=seed + 1)  # lazy imports and first-call costs are not per-replication
@@ -44,10 +44,10 @@ def engine(n: int, seed: int = 1) -> dict[str, Any]:
 
 def engine_cold(n: int) -> dict[str, Any]:
     """Simulation time as ``sim run`` pays it: first call in a fresh process (lazy imports included)."""
-    from sim.scenario import load_scenario
+    from sim.scenario.load import load_scenario
 
     sc = load_scenario(BASELINE)
-    from sim.ensemble import simulate
+    from sim.ensemble.blocks import simulate
 
     wall, cpu, _ = timed(lambda: simulate(sc, replications=n))
     return {"n": n, "wall": wall, "cpu": cpu}
@@ -57,9 +57,9 @@ def side_by_side(n_engine: int, n_reference: int, n_batch: int, rounds: int) -> 
     """Engine, naive reference and mesa.batch_run, interleaved in one process (load hits all alike)."""
     import mesa
 
-    from sim.ensemble import simulate
-    from sim.reference import BatchRunModel, draws_of, run_reference
-    from sim.scenario import load_scenario
+    from sim.ensemble.blocks import simulate
+    from sim.reference.naive import BatchRunModel, draws_of, run_reference
+    from sim.scenario.load import load_scenario
 
     sc = load_scenario(BASELINE)
     draws = draws_of(sc, n_batch, seed=3)
@@ -87,8 +87,8 @@ def sweep(executor: str, workers: int, points: int, reps: int, malloc_setting: b
     The pool is started and warmed first (so the figure is the work, not start-up); with
     ``malloc_setting`` False a Dask LocalCluster keeps Dask's default worker environment.
     """
-    from sim.ensemble import Task, layout, play_task
-    from sim.scenario import load_scenario
+    from sim.ensemble.blocks import Task, layout, play_task
+    from sim.scenario.load import load_scenario
 
     sc = load_scenario(BASELINE)
     patience = [0.80 + 0.15 * i / max(1, points - 1) for i in range(points)]
@@ -107,7 +107,7 @@ def sweep(executor: str, workers: int, points: int, reps: int, malloc_setting: b
 
 
 def _executor(name: str, workers: int, malloc_setting: bool) -> Any:
-    from sim.executors import make_executor
+    from sim.ensemble.executors import make_executor
 
     if name != "dask" or malloc_setting:
         return make_executor(name, workers)
@@ -117,7 +117,7 @@ def _executor(name: str, workers: int, malloc_setting: bool) -> Any:
 
     @contextmanager
     def default_dask():  # Dask as shipped: MALLOC_TRIM_THRESHOLD_=65536 in every worker
-        from sim.dask_executor import DaskExecutor
+        from sim.ensemble.dask_executor import DaskExecutor
 
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                           dashboard_address=None, scheduler_kwargs={"dashboard": False,
@@ -132,8 +132,8 @@ def _executor(name: str, workers: int, malloc_setting: bool) -> Any:
 
 def reference(n: int) -> dict[str, Any]:
     """The naive reference alone (for its peak memory)."""
-    from sim.reference import run_reference
-    from sim.scenario import load_scenario
+    from sim.reference.naive import run_reference
+    from sim.scenario.load import load_scenario
 
     sc = load_scenario(BASELINE)
     wall, cpu, _ = timed(lambda: run_reference(sc, n))
@@ -150,8 +150,8 @@ def run_parts() -> dict[str, Any]:
 
     parts["import sim.cli"] = time.perf_counter() - t
     t = time.perf_counter()
-    from sim.runs import RunResult, write_plots
-    from sim.scenario import load_scenario
+    from sim.scenario.load import load_scenario
+    from sim.workflows.run import RunResult, write_plots
 
     parts["import engine (mesa, numpy, pydantic)"] = time.perf_counter() - t
     steps = []
@@ -166,13 +166,13 @@ def run_parts() -> dict[str, Any]:
 
         def sim() -> None:
             nonlocal out
-            from sim.ensemble import simulate
+            from sim.ensemble.blocks import simulate
 
             out = simulate(sc)
 
         def summ() -> None:
             nonlocal summary
-            from sim.analysis import summarize
+            from sim.analysis.summaries import summarize
 
             summary = summarize(sc, out)
 
@@ -180,13 +180,13 @@ def run_parts() -> dict[str, Any]:
             write_plots(sc, {"alternating_offers": out}, {"alternating_offers": summary}, folder)
 
         def report() -> None:
-            from sim.outcomes import Outcomes  # noqa: F401
-            from sim.report import write_run_report
+            from sim.engine.outcomes import Outcomes  # noqa: F401
+            from sim.output.report import write_run_report
 
             write_run_report(RunResult(sc, {"alternating_offers": out}, {"alternating_offers": summary}), folder)
 
         def table() -> None:
-            from sim.results import write_table
+            from sim.output.results import write_table
 
             write_table(folder / "outcomes.csv", {k: list(v) for k, v in out.table(sc).items()})
 

@@ -51,9 +51,9 @@ apt_install() {  # apt_install WHAT PACKAGE...: as root on Debian/Ubuntu, else s
   fi
 }
 
-browser_files() {  # the web app's browser files, from npm into the venv (sim/assets.py), once
+browser_files() {  # the web app's browser files, from npm into the venv (sim/app/assets.py), once
   command -v npm >/dev/null 2>&1 || apt_install npm npm || true
-  "$VENV/bin/python" -m sim.assets
+  "$VENV/bin/python" -m sim.app.assets
 }
 
 if [ "$MODE" = "app" ]; then

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from sim.advise import Target, advise, cost_of, parse_target, search
 from sim.errors import UsageError
-from sim.scenario import load_scenario
-from sim.schema import Lever
+from sim.experiments.advise import Target, advise, cost_of, parse_target, search
+from sim.scenario.load import load_scenario
+from sim.scenario.schema import Lever
 from tests.sweeps import toy_sweep
 
 LEVERS = [Lever(name="a", target="x", low=0, high=1, cost=1.0), Lever(name="b", target="y", low=0, high=1, cost=2.0)]
@@ -83,6 +83,6 @@ def test_strict_search_leaves_a_margin() -> None:
     plain = search(synthetic, LEVERS, Target("i", False, 0.7), points=5)
     strict = search(synthetic, LEVERS, Target("i", False, 0.7), points=5, strict=400)
     assert strict.best["cost"] > plain.best["cost"]
-    from sim.analysis import wilson
+    from sim.analysis.summaries import wilson
 
     assert wilson(round(strict.best["p"] * 400), 400)[0] >= 0.7

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from scipy.stats import binomtest
 
-from sim.analysis import wilson
+from sim.analysis.summaries import wilson
 
 
 @pytest.mark.parametrize(("k", "n"), [(0, 10), (3, 10), (50, 100), (999, 1000), (1000, 1000)])
@@ -22,8 +22,8 @@ def test_wilson_coverage_at_fixed_seed() -> None:
 
 
 def test_drivers_are_named_in_words() -> None:
-    from sim.params import describe
-    from sim.scenario import load_scenario
+    from sim.scenario.load import load_scenario
+    from sim.scenario.params import describe
     from tests.conftest import BASELINE
 
     sc = load_scenario(BASELINE)

@@ -6,14 +6,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim.analysis.differences import INDEPENDENT, PAIRED, difference, tango_paired
 from sim.cli import main
-from sim.compare import TABLE_COLUMNS, compare
-from sim.differences import INDEPENDENT, PAIRED, difference, tango_paired
 from sim.errors import UsageError
-from sim.runs import run
-from sim.scenario import load_scenario
-from sim.scenariodiff import diff
+from sim.experiments.compare import TABLE_COLUMNS, compare
+from sim.scenario.diff import diff
+from sim.scenario.load import load_scenario
 from sim.seeding import stream
+from sim.workflows.run import run
 from tests.conftest import BASELINE, two_party
 
 P_A, P_B = 0.3, 0.5  # the event probabilities of the two coin scenarios
@@ -180,7 +180,7 @@ def test_cli_compare_then_report_rewrites_it(coins, tmp_path, capsys) -> None:
 
 
 def test_report_rewrites_a_run_report_identically(coins, tmp_path) -> None:
-    from sim.rereport import rewrite_report
+    from sim.output.rereport import rewrite_report
 
     folder = run(load_scenario(coins[0]), replications=100, out_root=tmp_path, plots=False).folder
     before = (folder / "report.html").read_text()

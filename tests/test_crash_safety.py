@@ -1,7 +1,7 @@
 """Interrupted runs: Ctrl-C, kill and SIGKILL never leave a folder that looks like a finished run.
 
 A run is written into ``OUT/<scenario>/.tmp-<id>-<pid>/`` and renamed into place when
-complete (:class:`sim.results.RunFolder`). These tests interrupt a real ``sim run`` in a
+complete (:class:`sim.output.results.RunFolder`). These tests interrupt a real ``sim run`` in a
 subprocess (the signal goes to its whole process group, as Ctrl-C in a terminal does) while
 it writes, and while it simulates in worker processes; then show that a later run is
 unaffected.

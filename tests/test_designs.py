@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from sim.designs import design_size, from_unit, grid_values, make_design, sobol_size
-from sim.schema import Lever
+from sim.experiments.designs import design_size, from_unit, grid_values, make_design, sobol_size
+from sim.scenario.schema import Lever
 
 
 def levers() -> list[Lever]:

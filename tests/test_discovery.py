@@ -3,8 +3,8 @@ import itertools
 import numpy as np
 import pytest
 
-from sim.discovery import discover, prim
 from sim.errors import UsageError
+from sim.experiments.discovery import discover, prim
 
 
 def synthetic(n: int = 1000, seed: int = 0) -> dict:

@@ -2,7 +2,7 @@
 
 import re
 
-from sim.scenario import load_scenario
+from sim.scenario.load import load_scenario
 from tests.conftest import ROOT
 
 

@@ -1,8 +1,8 @@
 import numpy as np
 
-from sim.ensemble import simulate
-from sim.executors import InlineExecutor, ProcessExecutor
-from sim.scenario import load_scenario
+from sim.ensemble.blocks import simulate
+from sim.ensemble.executors import InlineExecutor, ProcessExecutor
+from sim.scenario.load import load_scenario
 from tests.conftest import two_party
 
 

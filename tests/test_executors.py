@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.ensemble import simulate
-from sim.executors import InlineExecutor, ProcessExecutor, make_executor
-from sim.outcomes import Outcomes
-from sim.scenario import Scenario, load_scenario
+from sim.engine.outcomes import Outcomes
+from sim.ensemble.blocks import simulate
+from sim.ensemble.executors import InlineExecutor, ProcessExecutor, make_executor
+from sim.scenario.load import Scenario, load_scenario
 from tests.conftest import BASELINE, two_party
 
 pytest.importorskip("distributed")
@@ -52,7 +52,7 @@ def same(a: Outcomes, b: Outcomes) -> bool:
 
 
 def test_dask_executor_is_the_one_make_executor_builds(dask_executor) -> None:
-    from sim.dask_executor import DaskExecutor
+    from sim.ensemble.dask_executor import DaskExecutor
 
     assert isinstance(dask_executor, DaskExecutor) and dask_executor.workers == 2
 
@@ -61,7 +61,7 @@ def test_dask_workers_start_with_the_malloc_setting(dask_executor) -> None:
     """Without it Dask's MALLOC_TRIM_THRESHOLD_ makes numpy ~2x slower (docs/performance.md)."""
     import os
 
-    from sim.dask_executor import MALLOC_ENV
+    from sim.ensemble.dask_executor import MALLOC_ENV
 
     env = dask_executor.client.run(lambda: {k: os.environ.get(k) for k in MALLOC_ENV})
     assert len(env) == 2 and all(e == MALLOC_ENV for e in env.values())
@@ -87,8 +87,8 @@ def test_regrouping_blocks_into_tasks_changes_nothing(scenarios, dask_executor) 
 
 
 def test_a_sweep_on_dask_matches_local_processes(scenarios, process_executor, dask_executor) -> None:
-    """Design points on common random numbers (sim.evaluate groups them by worker count): same numbers."""
-    from sim.evaluate import evaluate
+    """Design points on common random numbers (sim.experiments.evaluate groups them by worker count): same numbers."""
+    from sim.experiments.evaluate import evaluate
 
     sc = scenarios[0]
     points = [{"actors.host.patience": p} for p in (0.8, 0.9, 0.97)]
@@ -100,7 +100,7 @@ def test_a_sweep_on_dask_matches_local_processes(scenarios, process_executor, da
 
 
 def test_dask_executor_closes_cleanly() -> None:
-    from sim.dask_executor import DaskExecutor
+    from sim.ensemble.dask_executor import DaskExecutor
 
     with DaskExecutor(1) as ex:
         client = ex.client
@@ -111,8 +111,8 @@ def test_dask_executor_closes_cleanly() -> None:
 def test_scheduler_flag_means_dask() -> None:
     from argparse import Namespace
 
-    from sim.commands.common import executor_for
-    from sim.dask_executor import DaskExecutor
+    from sim.cli.commands.common import executor_for
+    from sim.ensemble.dask_executor import DaskExecutor
     from sim.errors import UsageError
 
     ex = executor_for(Namespace(executor=None, workers=None, scheduler="tcp://127.0.0.1:8786"), 100)

@@ -1,5 +1,5 @@
-from sim.handout import public_brief, role_sheet, write_handout
-from sim.scenario import load_scenario
+from sim.output.handout import public_brief, role_sheet, write_handout
+from sim.scenario.load import load_scenario
 from tests.conftest import BASELINE, SCENARIOS
 
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from sim.cli import main
-from sim.jsonschema import scenario_schema
+from sim.scenario.jsonschema import scenario_schema
 from tests.conftest import ROOT, SCENARIOS, shipped_scenarios
 
 CORPUS = ROOT / "tests" / "bad_scenarios"

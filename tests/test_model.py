@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from sim.ensemble import simulate
-from sim.model import DEAL, NegotiationModel
-from sim.scenario import load_scenario
-from sim.utility import red_lines_hold, utilities
+from sim.engine.model import DEAL, NegotiationModel
+from sim.engine.utility import red_lines_hold, utilities
+from sim.ensemble.blocks import simulate
+from sim.scenario.load import load_scenario
 from tests.conftest import BASELINE, SCENARIOS, two_party
 
 
@@ -45,7 +45,7 @@ def test_invariants(baseline_run) -> None:
     ok = red_lines_hold(sc, out.terms)
     assert ok[deal][:, list(sc.signatories)].all()
     # utilities recorded are the utilities of the recorded terms (for deals)
-    from sim.state import build_state
+    from sim.engine.state import build_state
 
     st = build_state(sc, out.n, {k: v for k, v in out.draws.items()})
     assert np.allclose(utilities(st, out.terms)[deal], out.payoff[deal], atol=1e-9)

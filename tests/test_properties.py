@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.errors import ScenarioError
-from sim.scenario import load_scenario
+from sim.scenario.load import load_scenario
 from tests.conftest import BASELINE, ROOT, SCENARIOS
 
 EXAMPLES = int(os.environ.get("SIM_HYPOTHESIS_EXAMPLES", "25"))
@@ -153,9 +153,9 @@ def _write(tmp: Path, data: Any, name: str = "case.yaml") -> Path:
 @PROFILE
 @given(data=scenarios())
 def test_random_valid_scenarios_load_run_and_keep_the_invariants(tmp_path_factory, data: dict[str, Any]) -> None:
-    from sim.ensemble import simulate
-    from sim.state import build_state
-    from sim.utility import red_lines_hold, utilities
+    from sim.engine.state import build_state
+    from sim.engine.utility import red_lines_hold, utilities
+    from sim.ensemble.blocks import simulate
 
     sc = load_scenario(_write(tmp_path_factory.mktemp("case"), data))
     out = simulate(sc)
@@ -186,8 +186,8 @@ def test_random_valid_scenarios_load_run_and_keep_the_invariants(tmp_path_factor
 
 @pytest.mark.parametrize("op", [">", "!="])
 def test_strict_red_line_on_a_continuous_issue_is_kept(tmp_path: Path, op: str) -> None:
-    from sim.ensemble import simulate
-    from sim.utility import red_lines_hold
+    from sim.engine.utility import red_lines_hold
+    from sim.ensemble.blocks import simulate
 
     share = {"name": "share", "kind": "continuous", "min": 0, "max": 1, "status_quo": 0.0}
     actors = [{"name": f"sig{j}", "role": "signatory", "capability": 1, "patience": 1.0,

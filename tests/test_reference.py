@@ -3,7 +3,7 @@
 Two kinds of check:
 
 * **Replication by replication, where the game is deterministic.** Given the same drawn
-  parameters, the reference's backward induction (:mod:`sim.reference_plan`) and the
+  parameters, the reference's backward induction (:mod:`sim.reference.plan`) and the
   batched planner must give the same plan (values to 1e-12, the same actions and
   packages), including a re-plan from a later round; and with no acceptance noise, no
   random recognition and no events the whole outcome must agree replication by replication.
@@ -27,14 +27,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.ensemble import simulate
-from sim.model import DEAL
-from sim.outcomes import Outcomes
-from sim.planner import Planner
-from sim.reference import draws_of, one_row, run_reference
-from sim.reference_plan import plan_game
-from sim.scenario import Scenario, load_scenario
-from sim.state import build_state
+from sim.engine.model import DEAL
+from sim.engine.outcomes import Outcomes
+from sim.engine.planner import Planner
+from sim.engine.state import build_state
+from sim.ensemble.blocks import simulate
+from sim.reference.naive import draws_of, one_row, run_reference
+from sim.reference.plan import plan_game
+from sim.scenario.load import Scenario, load_scenario
 from tests.conftest import BASELINE, two_party
 
 ALPHA = 1e-3

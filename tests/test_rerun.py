@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.rerun import rerun
-from sim.runs import run
-from sim.scenario import load_scenario
+from sim.scenario.load import load_scenario
+from sim.workflows.rerun import rerun
+from sim.workflows.run import run
 from tests.conftest import ROOT
 
 VALID = ROOT / "tests" / "bad_scenarios" / "_valid.yaml"

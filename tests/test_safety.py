@@ -12,8 +12,8 @@ import pytest
 
 from sim.cli import main
 from sim.errors import UsageError
-from sim.results import RunFolder, safe_child
-from sim.yamlsource import MAX_FILE_BYTES, MAX_NODES
+from sim.output.results import RunFolder, safe_child
+from sim.scenario.yamlsource import MAX_FILE_BYTES, MAX_NODES
 from tests.conftest import ROOT
 
 VALID = ROOT / "tests" / "bad_scenarios" / "_valid.yaml"

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from sim.errors import ScenarioError
-from sim.scenario import load_scenario
+from sim.scenario.load import load_scenario
 from tests.conftest import BASELINE, two_party
 
 

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from sim.errors import UsageError
-from sim.scenario import load_scenario
-from sim.sensitivity import analyse, estimate, factors_of, saltelli
+from sim.experiments.sensitivity import analyse, estimate, factors_of, saltelli
+from sim.scenario.load import load_scenario
 from tests.sweeps import toy_sweep
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from sim.ensemble import simulate
-from sim.scenario import load_scenario
+from sim.ensemble.blocks import simulate
+from sim.scenario.load import load_scenario
 from tests.conftest import shipped_scenarios
 
 SCENARIOS = shipped_scenarios()

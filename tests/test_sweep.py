@@ -3,11 +3,11 @@ import json
 import numpy as np
 import pytest
 
-from sim.ensemble import simulate
+from sim.ensemble.blocks import simulate
+from sim.ensemble.executors import ProcessExecutor
 from sim.errors import UsageError
-from sim.executors import ProcessExecutor
-from sim.scenario import load_scenario
-from sim.sweep import make_plan, sweep
+from sim.experiments.sweep import make_plan, sweep
+from sim.scenario.load import load_scenario
 from tests.conftest import two_party
 from tests.sweeps import toy_sweep
 
@@ -17,7 +17,7 @@ TABLES = ("experiments.csv", "outcomes.csv", "points.csv", "summary.json")
 def test_a_point_equals_simulate_with_its_values(write) -> None:
     sc = load_scenario(write(toy_sweep()))
     plan = make_plan(sc)
-    from sim.evaluate import evaluate
+    from sim.experiments.evaluate import evaluate
 
     points = plan.design.internal(sc.params)
     got = dict(evaluate(sc, points, replications=150, seed=3, only=[5]))

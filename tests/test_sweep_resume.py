@@ -9,9 +9,9 @@ import time
 import pytest
 
 from sim.errors import UsageError
-from sim.scenario import load_scenario
-from sim.sweep import open_resume, resume, start, sweep
-from sim.workfolder import WorkFolder
+from sim.experiments.sweep import open_resume, resume, start, sweep
+from sim.output.workfolder import WorkFolder
+from sim.scenario.load import load_scenario
 from tests.conftest import ROOT
 from tests.sweeps import toy_sweep
 

@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from sim.errors import ScenarioError
-from sim.overlay import resolve
-from sim.scenario import load_scenario
+from sim.scenario.load import load_scenario
+from sim.scenario.overlay import resolve
 from tests.conftest import BASELINE, two_party
 
 VARIANTS = [BASELINE.parent / f"{name}.yaml" for name in (

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from sim.errors import ScenarioError
-from sim.yamlsource import format_path, read_yaml
+from sim.scenario.yamlsource import format_path, read_yaml
 
 
 def test_lines_and_annotations(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 """The instructor view (/instructor): every actor's private sheet and the class's results.
 
 Not linked from the student page (the app shows no route tabs). The sheets are the role
-sheets of ``sim handout`` (:func:`sim.handout.role_sheet`): hidden preferences (ideal,
+sheets of ``sim handout`` (:func:`sim.output.handout.role_sheet`): hidden preferences (ideal,
 salience), red lines and outside options. The table lists every role-play of every browser
 session of this server (:mod:`sim.app.registry`).
 """
@@ -14,8 +14,8 @@ from html import escape
 import solara
 
 from sim.app import registry
-from sim.handout import role_sheet
-from sim.scenario import Scenario
+from sim.output.handout import role_sheet
+from sim.scenario.load import Scenario
 
 CSS = ("<style>.sim-sheets table,.class-table{border-collapse:collapse;margin:.5em 0}"
        ".sim-sheets td,.sim-sheets th,.class-table td,.class-table th{border:1px solid #ccc;padding:2px 8px}"

@@ -23,7 +23,7 @@ from sim.app.server import SCENARIO_ENV
 from sim.app.session import Seat, SessionModel
 from sim.app.settings import settings
 from sim.app.widgets import Ensemble, OffersPlot, RolePlay, Transcript, ValuesPlot
-from sim.scenario import load_scenario
+from sim.scenario.load import load_scenario
 
 SC = load_scenario(os.environ[SCENARIO_ENV])
 SETTINGS = settings(SC)

@@ -1,7 +1,7 @@
 """The app's live figures of one negotiation: offers per issue, and what each offer is worth.
 
 Plain matplotlib ``Figure`` objects (no pyplot: each browser session draws in its own
-thread), read from a traced model's :class:`sim.model.Trace`.
+thread), read from a traced model's :class:`sim.engine.model.Trace`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.model import NegotiationModel
+from sim.engine.model import NegotiationModel
 
 SIZE = (6.4, 3.6)
 

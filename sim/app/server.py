@@ -26,7 +26,7 @@ def offline_env(scenario: str | Path, assets: Path, home: Path | None = None) ->
 
     Args:
         scenario: The scenario file the app serves.
-        assets: The browser assets folder (:mod:`sim.assets`).
+        assets: The browser assets folder (:mod:`sim.app.assets`).
         home: A writable folder for Solara's and matplotlib's files (default: theirs).
 
     """

@@ -1,7 +1,7 @@
 """One browser session's negotiation: a one-replication model that a person can play in.
 
 :class:`SessionModel` is what the app's Step, Play and Reset drive. It is a
-:class:`sim.model.NegotiationModel` with one replication, the scenario's values plus the
+:class:`sim.engine.model.NegotiationModel` with one replication, the scenario's values plus the
 session's settings, and the seed the session chose. In role-play a person plays one
 signatory: when a round needs their proposal or their answer, :meth:`SessionModel.step`
 opens the round and waits; :meth:`propose`, :meth:`answer` (and ``pass_turn``,
@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 
 from sim.app.settings import internal_values, moved
-from sim.model import KINDS, PASS, PROPOSE, WALK, HumanMove, NegotiationModel, OpenRound
-from sim.scenario import Scenario
+from sim.engine.model import KINDS, PASS, PROPOSE, WALK, HumanMove, NegotiationModel, OpenRound
+from sim.scenario.load import Scenario
 
 
 @dataclass
@@ -149,7 +149,7 @@ class SessionModel(NegotiationModel):
 
     def value_of(self, terms: np.ndarray, actor: int) -> tuple[float, bool, np.ndarray]:
         """Actor's utility of a package (linked issues filled in now), whether its red lines hold, full terms."""
-        from sim.utility import fill_linked, red_lines_hold, utilities
+        from sim.engine.utility import fill_linked, red_lines_hold, utilities
 
         full = fill_linked(self.sc, self.state, terms[None, :], self.state.generosity)
         return (float(utilities(self.state, full)[0, actor]), bool(red_lines_hold(self.sc, full)[0, actor]),

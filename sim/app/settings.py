@@ -3,7 +3,7 @@
 Built from ``sc.params`` (every addressable number): the sweep's levers if the scenario
 declares them, then each signatory's patience and outside option, each linkage's
 generosity and the acceptance noise. Values are shown in the user's units and passed to
-the engine on its internal scale (:meth:`sim.params.ParamDef.to_internal`).
+the engine on its internal scale (:meth:`sim.scenario.params.ParamDef.to_internal`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sim.scenario import Scenario
+from sim.scenario.load import Scenario
 
 MOVED = 1e-6  # a setting this far from the scenario's value counts as changed (float sliders round)
 

@@ -14,9 +14,9 @@ from typing import Any
 import solara
 from mesa.visualization.utils import force_update, update_counter
 
+from sim.analysis.transcript import narrate_model
 from sim.app import plots, registry
 from sim.app.session import SessionModel, outcome_words, terms_words
-from sim.transcript import narrate_model
 
 ENSEMBLE_SIZE = 500
 
@@ -205,7 +205,7 @@ def Comparison(m: SessionModel) -> None:
 
 @solara.component
 def Transcript(model: SessionModel) -> None:
-    """Narrate the negotiation so far (sim.transcript), and the open round if one waits."""
+    """Narrate the negotiation so far (sim.analysis.transcript), and the open round if one waits."""
     update_counter.get()
     m = model
     lines = narrate_model(m, 0, m.you)
@@ -235,8 +235,8 @@ def Ensemble(model: SessionModel) -> None:
     result, set_result = solara.use_state(None)
 
     def run() -> None:
-        from sim.analysis import summarize
-        from sim.ensemble import simulate
+        from sim.analysis.summaries import summarize
+        from sim.ensemble.blocks import simulate
 
         out = simulate(m.sc, replications=ENSEMBLE_SIZE, seed=m.run_seed, values=m.fixed, trace=0)
         set_result({"summary": summarize(m.sc, out), "fixed": dict(m.fixed), "seed": m.run_seed})

@@ -1,7 +1,7 @@
 """Bargaining protocols: one module and one class each, behind one small interface.
 
 A protocol takes a scenario and the per-replication parameter values of one block and
-returns that block's :class:`sim.outcomes.Outcomes`. Registering a protocol means adding a
+returns that block's :class:`sim.engine.outcomes.Outcomes`. Registering a protocol means adding a
 module here and a line to :data:`REGISTRY`; see docs/protocols.md.
 """
 

@@ -1,6 +1,6 @@
 """Multilateral alternating offers with outside options and linkage (the default protocol).
 
-The rules are in :mod:`sim.model` (one round) and :mod:`sim.planner` (what each party plans);
+The rules are in :mod:`sim.engine.model` (one round) and :mod:`sim.engine.planner` (what each party plans);
 this class only runs the model on a block and collects its outcomes.
 """
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model import NegotiationModel
-from sim.outcomes import Outcomes
+from sim.engine.model import NegotiationModel
+from sim.engine.outcomes import Outcomes
 from sim.protocols.base import Protocol
-from sim.scenario import Scenario
+from sim.scenario.load import Scenario
 
 
 class AlternatingOffers(Protocol):

@@ -7,7 +7,7 @@ proposes a package; the others vote it up or down without amendment, and it pass
 majority or with everyone (``protocol.decision``). The proposer buys the cheapest votes it
 needs, offering each partner its reservation value (outside option or the discounted value
 of going on). Equilibrium strategies come from backward induction over ``protocol.rounds``
-(:class:`sim.planner.Planner` with a quota), so with a long deadline they approach the
+(:class:`sim.engine.planner.Planner` with a quota), so with a long deadline they approach the
 stationary equilibrium, and the first recognised proposer's offer passes unless it prefers
 to wait or to walk out. After the deadline the status quo holds.
 """
@@ -18,16 +18,16 @@ import dataclasses
 
 import numpy as np
 
-from sim.model import BREAKDOWN, DEADLINE, DEAL
-from sim.outcomes import Outcomes
-from sim.planner import PROPOSE, WALK, Planner, offer_terms, recognition_probs
+from sim.engine.model import BREAKDOWN, DEADLINE, DEAL
+from sim.engine.outcomes import Outcomes
+from sim.engine.planner import PROPOSE, WALK, Planner, offer_terms, recognition_probs
+from sim.engine.state import build_state
+from sim.engine.utility import breakdown_utilities, fill_linked, generosity_at, utilities
 from sim.protocols.base import Protocol
 from sim.protocols.settle import fire_events, signatory_weights
-from sim.scenario import Scenario
+from sim.scenario.load import Scenario
 from sim.seeding import RECOGNITION, stream
 from sim.solvers.divide_dollar import quota
-from sim.state import build_state
-from sim.utility import breakdown_utilities, fill_linked, generosity_at, utilities
 
 
 def random_recognition(sc: Scenario) -> Scenario:

@@ -6,8 +6,8 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
-from sim.outcomes import Outcomes
-from sim.scenario import Scenario
+from sim.engine.outcomes import Outcomes
+from sim.scenario.load import Scenario
 
 
 class Protocol(ABC):

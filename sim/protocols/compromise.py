@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.state import State
 from sim.protocols.packages import project_on_red_lines
 from sim.protocols.settle import SolutionConcept
-from sim.scenario import Scenario
-from sim.state import State
+from sim.scenario.load import Scenario
 
 
 def weighted_mean_terms(sc: Scenario, st: State) -> np.ndarray:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.state import State
 from sim.protocols.packages import project_on_red_lines
 from sim.protocols.settle import SolutionConcept
-from sim.scenario import Scenario
+from sim.scenario.load import Scenario
 from sim.solvers.bdm import challenge_rounds, weighted_median
-from sim.state import State
 
 
 def forecast_terms(sc: Scenario, st: State) -> np.ndarray:

@@ -1,7 +1,7 @@
 """The asymmetric Nash bargaining solution over the deal's package space.
 
 The signatories are the players; the disagreement point is each one's outside option
-(:func:`sim.utility.breakdown_utilities`, with the Western package that then follows);
+(:func:`sim.engine.utility.breakdown_utilities`, with the Western package that then follows);
 bargaining weights are the signatories' capabilities, equal, or declared
 (``protocol.weights``). Every discrete package is enumerated (linked issues follow linkage,
 red lines prune), the continuous deal issues of each are solved by
@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.state import State
+from sim.engine.utility import breakdown_utilities
 from sim.protocols.packages import package_space
 from sim.protocols.settle import SolutionConcept, signatory_weights
-from sim.scenario import Scenario
+from sim.scenario.load import Scenario
 from sim.solvers.nash import issue_value, nash_spatial, start_point
-from sim.state import State
-from sim.utility import breakdown_utilities
 
 PRUNE_TOL = 1e-12
 

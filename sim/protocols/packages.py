@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.conditions import compare
-from sim.scenario import Scenario
-from sim.state import State
-from sim.utility import issue_value, linkage_base, linked_values
+from sim.engine.state import State
+from sim.engine.utility import issue_value, linkage_base, linked_values
+from sim.scenario.conditions import compare
+from sim.scenario.load import Scenario
 
 _STRICT = 2e-9  # just inside a strict red line (conditions compare with a 1e-9 tolerance)
 

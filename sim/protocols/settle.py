@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model import BREAKDOWN, DEAL
-from sim.outcomes import Outcomes
+from sim.engine.model import BREAKDOWN, DEAL
+from sim.engine.outcomes import Outcomes
+from sim.engine.state import State, apply_effect, build_state
+from sim.engine.utility import breakdown_utilities, fill_linked, red_lines_hold, utilities
 from sim.protocols.base import Protocol
-from sim.scenario import Scenario
+from sim.scenario.load import Scenario
 from sim.seeding import EVENTS, stream
-from sim.state import State, apply_effect, build_state
-from sim.utility import breakdown_utilities, fill_linked, red_lines_hold, utilities
 
 TOLERANCE = 1e-9  # utility shortfall still counted as acceptable (rounding)
 

@@ -34,7 +34,7 @@ def chromium() -> str | None:
 
 def unavailable() -> str | None:
     """Why the browser tests cannot run here (None when they can)."""
-    from sim.assets import SETUP_HINT, default_dir, missing
+    from sim.app.assets import SETUP_HINT, default_dir, missing
 
     if importlib.util.find_spec("playwright") is None:
         return "playwright is not installed (bash scripts/setup.sh test; never `playwright install`)"
@@ -60,8 +60,8 @@ def ready() -> None:
 @pytest.fixture(scope="session")
 def server(ready: None) -> Iterator[Any]:
     """The app serving the seminar scenario on a free port."""
+    from sim.app.assets import default_dir
     from sim.app.server import AppServer
-    from sim.assets import default_dir
 
     t0 = time.monotonic()
     with AppServer(SEMINAR, default_dir()) as srv:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
+from sim.app.assets import default_dir
 from sim.app.server import AppServer
-from sim.assets import default_dir
 from tests.app.conftest import CHROMIUM_ARGS, SEMINAR, chromium
 
 

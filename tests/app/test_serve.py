@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.assets import ASSETS, missing
+from sim.app.assets import ASSETS, missing
 from sim.cli import main
 from tests.conftest import SCENARIOS
 

@@ -7,8 +7,8 @@ import pytest
 
 from sim.app.session import Seat, SessionModel
 from sim.app.settings import settings
-from sim.model import DEAL, PASS, PROPOSE, HumanMove, NegotiationModel
-from sim.scenario import load_scenario
+from sim.engine.model import DEAL, PASS, PROPOSE, HumanMove, NegotiationModel
+from sim.scenario.load import load_scenario
 from tests.conftest import SCENARIOS
 
 WARMUP = SCENARIOS / "teaching" / "port_lease_warmup.yaml"

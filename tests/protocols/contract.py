@@ -12,12 +12,12 @@ import pickle
 import numpy as np
 import pytest
 
-from sim.ensemble import block_values, simulate
-from sim.model import DEAL
+from sim.engine.model import DEAL
+from sim.engine.state import build_state
+from sim.engine.utility import red_lines_hold, utilities
+from sim.ensemble.blocks import block_values, simulate
 from sim.protocols import REGISTRY, get
-from sim.scenario import load_scenario
-from sim.state import build_state
-from sim.utility import red_lines_hold, utilities
+from sim.scenario.load import load_scenario
 from tests.conftest import BASELINE
 
 SMALL = 150  # replications of the baseline each protocol plays in these tests

@@ -2,9 +2,9 @@
 
 import pytest
 
-from sim.model import DEAL
+from sim.engine.model import DEAL
 from sim.protocols import get
-from sim.scenario import load_scenario
+from sim.scenario.load import load_scenario
 from tests.conftest import SCENARIOS
 from tests.protocols.contract import ProtocolContract
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from sim.model import DEAL
+from sim.engine.model import DEAL
 from sim.protocols import get
-from sim.scenario import load_scenario
+from sim.scenario.load import load_scenario
 from sim.solvers.divide_dollar import quota, split, stationary_values
 from tests.protocols.contract import ProtocolContract
 from tests.protocols.test_alternating_offers import two_player

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from sim.model import DEAL
+from sim.engine.model import DEAL
 from sim.protocols import get
-from sim.scenario import load_scenario
+from sim.scenario.load import load_scenario
 from tests.protocols.contract import ProtocolContract
 
 

@@ -12,11 +12,11 @@ import itertools
 import numpy as np
 import pytest
 
+from sim.engine.state import build_state
 from sim.protocols import get
 from sim.protocols.expected_utility import forecast_terms
-from sim.scenario import load_scenario
+from sim.scenario.load import load_scenario
 from sim.solvers.bdm import challenge_rounds, weighted_median
-from sim.state import build_state
 from tests.conftest import SCENARIOS
 from tests.protocols.contract import ProtocolContract
 

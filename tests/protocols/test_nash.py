@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
+from sim.engine.model import BREAKDOWN, DEAL
 from sim.errors import ScenarioError
-from sim.model import BREAKDOWN, DEAL
 from sim.protocols import get
-from sim.scenario import load_scenario
+from sim.scenario.load import load_scenario
 from sim.solvers.nash import nash_point, nash_spatial
 from tests.protocols.contract import ProtocolContract
 from tests.protocols.test_alternating_offers import two_player

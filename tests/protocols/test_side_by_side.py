@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from sim.runs import run
-from sim.scenario import load_scenario
+from sim.scenario.load import load_scenario
+from sim.workflows.run import run
 from tests.conftest import BASELINE
 
 PROTOCOLS = ["alternating_offers", "expected_utility", "nash", "compromise", "baron_ferejohn"]

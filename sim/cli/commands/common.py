@@ -1,0 +1,141 @@
+"""Helpers shared by commands: loading with the size guard, executors, console output."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+LARGE_REPLICATIONS = 200_000
+LARGE_BLOCK_BYTES = 8 * 2**30  # memory one block may take in one worker without --allow-large
+
+
+def add_scenario_args(p: argparse.ArgumentParser, *, run: bool = True, optional: bool = False) -> None:
+    """Arguments every command that runs a scenario takes (``optional``: the file may be omitted)."""
+    p.add_argument("scenario", nargs="?" if optional else None, help="scenario YAML file")
+    if run:
+        p.add_argument("-n", "--replications", type=_positive, help="override run.replications")
+        p.add_argument("--seed", type=_nonneg, help="override run.seed")
+        p.add_argument("--executor", choices=["inline", "processes", "dask"], default=None,
+                       help="where blocks run (default: processes for large runs, else inline)")
+        p.add_argument("--workers", type=_positive, help="worker processes (default: CPU count)")
+        p.add_argument("--scheduler", help="address of a running Dask scheduler (implies --executor dask)")
+        p.add_argument("--allow-large", action="store_true",
+                       help=f"allow more than {LARGE_REPLICATIONS:,} replications, and scenario files ten "
+                            "times the usual size bounds")
+        p.add_argument("--out", default="results", help="results folder (default: results)")
+        p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def _int_at_least(minimum: int) -> Any:
+    """An argparse type: a whole number no smaller than ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if v < minimum:
+            raise argparse.ArgumentTypeError(f"{v} must be at least {minimum}")
+        return v
+
+    return parse
+
+
+_positive = _int_at_least(1)
+_nonneg = _int_at_least(0)
+
+
+def load(path: str, args: argparse.Namespace | None = None) -> Any:
+    """Load and validate a scenario, then apply the size guard.
+
+    Raises:
+        ScenarioError: Located problems in the file.
+        UsageError: A run larger than the guard without ``--allow-large``.
+
+    """
+    from sim.errors import UsageError
+    from sim.scenario.load import load_scenario
+    from sim.scenario.yamlsource import LARGE_FACTOR, MAX_NODES
+
+    large = bool(getattr(args, "allow_large", False))
+    sc = load_scenario(path, max_nodes=LARGE_FACTOR * MAX_NODES if large else None)
+    reps = getattr(args, "replications", None) or sc.spec.run.replications
+    if reps > LARGE_REPLICATIONS and not large:
+        raise UsageError(f"{path}: {reps:,} replications is above {LARGE_REPLICATIONS:,}; "
+                         "pass --allow-large if you mean it")
+    need = block_memory(sc)
+    if need > LARGE_BLOCK_BYTES and not large:
+        fits = max(1, sc.spec.run.block_size * LARGE_BLOCK_BYTES // need)
+        raise UsageError(f"{path}: run.block_size {sc.spec.run.block_size:,} with {sc.space.n_packages():,} deal "
+                         f"packages and {len(sc.actors)} actors needs about {need / 2**30:.0f} GiB of memory per "
+                         f"worker; lower run.block_size to {fits:,} or less, use fewer levels, or pass "
+                         "--allow-large if you mean it")
+    return sc
+
+
+def block_memory(sc: Any) -> int:
+    """Estimate the bytes one worker needs to play one block.
+
+    The planner holds a few numbers per replication, package and actor; measured here
+    (4,096 packages, 3 to 8 actors) at about 120 bytes each. Without this guard a large
+    block of a large package space is killed by the operating system, with no message.
+    """
+    return 120 * sc.spec.run.block_size * sc.space.n_packages() * len(sc.actors)
+
+
+def executor_for(args: argparse.Namespace, replications: int) -> Any:
+    """The executor the flags ask for (processes for large runs by default; Dask with --scheduler).
+
+    Raises:
+        UsageError: ``--scheduler`` with an executor other than dask.
+
+    """
+    from sim.ensemble.executors import make_executor
+
+    scheduler = getattr(args, "scheduler", None)
+    if scheduler and args.executor not in (None, "dask"):
+        from sim.errors import UsageError
+
+        raise UsageError(f"--scheduler is the address of a Dask cluster; it needs --executor dask, "
+                         f"not --executor {args.executor}")
+    name = args.executor or ("dask" if scheduler else "processes" if replications >= 20_000 else "inline")
+    return make_executor(name, args.workers, scheduler)
+
+
+class Bar:
+    """A rich progress bar on stderr (silent when quiet)."""
+
+    def __init__(self, total: int, label: str, quiet: bool = False) -> None:
+        # no bar when stderr is not a terminal (CI, pipes): rich would print a stray blank line
+        self.quiet = quiet or total <= 0 or not sys.stderr.isatty()
+        self.total = total
+        self.label = label
+        self._p: Any = None
+
+    def __enter__(self) -> Bar:
+        if not self.quiet:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._p = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                               TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+            self._p.__enter__()
+            self._task = self._p.add_task(self.label, total=self.total)
+        return self
+
+    def __call__(self, k: int) -> None:
+        """Advance by ``k`` replications."""
+        if self._p is not None:
+            self._p.advance(self._task, k)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._p is not None:
+            self._p.__exit__(*exc)
+
+
+def console() -> Any:
+    """A rich console on stdout."""
+    from rich.console import Console
+
+    return Console(file=sys.stdout, highlight=False)

@@ -1,0 +1,33 @@
+"""``sim handout FILE``: write a seminar kit (public brief, role sheets, debrief)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from sim.cli.commands.common import console, load
+
+
+def add(sub: Any) -> None:
+    """Register the command."""
+    p = sub.add_parser("handout", help="write a seminar kit: public brief, private role sheets, debrief (HTML)")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("-n", "--replications", type=int, default=1000, help="replications for the debrief (default 1000)")
+    p.add_argument("--out", default="results", help="results folder (default: results)")
+    p.set_defaults(handler=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Write results/<scenario>/handout-<id>/."""
+    from sim.output.handout import write_handout
+    from sim.output.results import RunFolder, new_run_id
+
+    sc = load(args.scenario)
+    with RunFolder(args.out, sc.name, "handout-" + new_run_id()) as folder:
+        files = write_handout(sc, folder.tmp, replications=args.replications)
+    c = console()
+    c.print(f"Seminar kit for {sc.spec.title or sc.name}: {folder.final}/")
+    for f in files:
+        c.print(f"  {f}")
+    c.print("Print kit.html to PDF from a browser: each sheet starts a new page.")
+    return 0

@@ -1,0 +1,99 @@
+"""Outcomes of an ensemble: one row per replication, as aligned numpy columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from sim.engine.model import KINDS, Trace
+from sim.scenario.load import Scenario
+
+
+@dataclass
+class Outcomes:
+    """What happened in every replication of one scenario under one protocol.
+
+    Attributes:
+        protocol: The protocol's name.
+        kind: (n,) 0 deal, 1 breakdown, 2 deadline (see :data:`sim.engine.model.KINDS`).
+        round: (n,) round the negotiation ended.
+        terms: (n, I) final terms on the 0-1 scale (status quo or breakdown terms if no deal).
+        payoff: (n, A) each actor's utility of the outcome.
+        proposer: (n,) actor index whose offer was accepted (-1 if none).
+        walker: (n,) actor index who walked out (-1 if none).
+        rejections: (n,) refused offers.
+        fired: (n, E) which events fired.
+        draws: Parameter path → (n,) drawn or set values (internal scale).
+        traces: Round-by-round records of the first few replications.
+
+    """
+
+    protocol: str
+    kind: np.ndarray
+    round: np.ndarray
+    terms: np.ndarray
+    payoff: np.ndarray
+    proposer: np.ndarray
+    walker: np.ndarray
+    rejections: np.ndarray
+    fired: np.ndarray
+    draws: dict[str, np.ndarray] = field(default_factory=dict)
+    traces: list[Trace] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        """Number of replications."""
+        return len(self.kind)
+
+    def indicators(self, sc: Scenario) -> dict[str, np.ndarray]:
+        """Each declared outcome indicator as a boolean column."""
+        return {name: cond.evaluate(self.terms, self.kind) for name, cond in sc.outcomes.items()}
+
+    @staticmethod
+    def concat(parts: list[Outcomes]) -> Outcomes:
+        """Join blocks in block order."""
+        first = parts[0]
+        cat = np.concatenate
+        draws = {k: cat([p.draws[k] for p in parts]) for k in first.draws}
+        return Outcomes(first.protocol, cat([p.kind for p in parts]), cat([p.round for p in parts]),
+                        cat([p.terms for p in parts]), cat([p.payoff for p in parts]),
+                        cat([p.proposer for p in parts]), cat([p.walker for p in parts]),
+                        cat([p.rejections for p in parts]), cat([p.fired for p in parts]), draws,
+                        [t for p in parts for t in p.traces])
+
+    def table(self, sc: Scenario) -> dict[str, Any]:
+        """The tidy outcomes table: column name → list or array, in a fixed column order."""
+        cols: dict[str, Any] = {
+            "replication": np.arange(self.n),
+            "protocol": [self.protocol] * self.n,
+            "outcome": np.asarray(KINDS, dtype=object)[self.kind].tolist(),
+            "round": self.round.astype(int),
+            "proposer": _names(sc, self.proposer),
+            "walked_out": _names(sc, self.walker),
+            "rejections": self.rejections.astype(int),
+        }
+        for i, info in enumerate(sc.space.issues):
+            x = self.terms[:, i]
+            if info.kind == "continuous":
+                cols[info.name] = np.round(info.lo + x * (info.hi - info.lo), 10)
+            elif info.kind == "binary":
+                cols[info.name] = (x >= 0.5).tolist()
+            else:
+                idx = np.rint(x * (len(info.levels) - 1)).astype(int)
+                cols[info.name] = np.asarray(info.levels, dtype=object)[idx].tolist()
+        for a, name in enumerate(sc.actors):
+            cols[f"utility_{name}"] = np.round(self.payoff[:, a], 10)
+        for name, col in self.indicators(sc).items():
+            cols[name] = col.tolist()
+        for e, ev in enumerate(sc.spec.events):
+            cols[f"event_{ev.name}"] = self.fired[:, e].tolist()
+        for path, col in self.draws.items():
+            cols[f"param:{path}"] = np.round(col, 10)
+        return cols
+
+
+def _names(sc: Scenario, idx: np.ndarray) -> list[str]:
+    names = np.asarray(["", *sc.actors], dtype=object)
+    return names[idx.astype(int) + 1].tolist()

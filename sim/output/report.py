@@ -1,0 +1,127 @@
+"""Self-contained HTML reports: results beside the assumptions and sources behind them.
+
+Images are embedded as base64 PNG so the file can be mailed or opened offline.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+from typing import Any
+
+from sim.analysis.summaries import why_lines
+
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2rem auto;
+padding:0 1rem;color:#212529;line-height:1.45}
+h1{font-size:1.6rem;margin-bottom:.2rem} h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #dee2e6}
+table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0} td,th{padding:.25rem .6rem;
+border-bottom:1px solid #e9ecef;text-align:left;vertical-align:top} th{background:#f1f3f5}
+td.num{text-align:right;font-variant-numeric:tabular-nums} img{max-width:100%;border:1px solid #f1f3f5}
+.muted{color:#868e96;font-size:.85rem} .q{background:#f8f9fa;border-left:3px solid #1c7ed6;padding:.5rem 1rem}
+"""
+
+
+def esc(x: Any) -> str:
+    """HTML-escape anything."""
+    return html.escape(str(x))
+
+
+def img(path: Path) -> str:
+    """An <img> with the PNG embedded."""
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<img alt="{esc(path.stem)}" src="data:image/png;base64,{data}">'
+
+
+def page(title: str, body: str) -> str:
+    """A complete HTML document."""
+    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{esc(title)}</title>"
+            f"<style>{CSS}</style></head><body>{body}</body></html>\n")
+
+
+def indicator_table(summaries: dict[str, dict[str, Any]]) -> str:
+    """Indicators × series, each cell 'p [lo, hi]'."""
+    series = list(summaries)
+    first = summaries[series[0]]["indicators"]
+    head = "".join(f"<th>{esc(s)}</th>" for s in series)
+    rows = []
+    for name, d in first.items():
+        cells = "".join(
+            f"<td class='num'>{summaries[s]['indicators'][name]['p']:.1%} "
+            f"<span class='muted'>[{summaries[s]['indicators'][name]['lo']:.1%}, "
+            f"{summaries[s]['indicators'][name]['hi']:.1%}]</span></td>" for s in series)
+        rows.append(f"<tr><td>{esc(d['label'])}</td>{cells}</tr>")
+    return f"<table><tr><th>indicator</th>{head}</tr>{''.join(rows)}</table>"
+
+
+def assumptions_table(rows: list[dict[str, Any]]) -> str:
+    """Every number with its note or source; unlabelled ones are flagged."""
+    out = ["<table><tr><th>field</th><th>value</th><th>note / source</th></tr>"]
+    for r in rows:
+        label = " ".join(x for x in (r.get("source") and f"Source: {r['source']}", r.get("note")) if x)
+        out.append(f"<tr><td><code>{esc(r['path'])}</code></td><td class='num'>{esc(r['value'])}</td>"
+                   f"<td>{esc(label) if label else '<em>unlabelled</em>'}</td></tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def uncertainty_table(sc: Any) -> str:
+    """The declared distributions."""
+    if not sc.spec.uncertainty:
+        return "<p class='muted'>No uncertain parameters.</p>"
+    out = ["<table><tr><th>parameter</th><th>distribution</th><th>note</th></tr>"]
+    for u in sc.spec.uncertainty:
+        d = u.model_dump(exclude={"param", "note", "source"}, exclude_none=True)
+        out.append(f"<tr><td><code>{esc(u.param)}</code></td><td>{esc(d)}</td>"
+                   f"<td>{esc(u.note or u.source or '')}</td></tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def reasons_html(sc: Any, summary: dict[str, Any]) -> str:
+    """Walk-outs, proposers of deals, and the strongest drivers per indicator."""
+    rs = summary["reasons"]
+    parts = [f"<p>Who walked out (breakdowns): {esc(rs['walked_out'] or 'nobody')}. "
+             f"Who proposed the accepted deals: {esc(rs['deal_proposed_by'] or 'none')}. "
+             f"Mean refused offers per replication: {rs['mean_rejections']:.2f}.</p>"]
+    parts.append("<table><tr><th>indicator</th><th>strongest drivers (correlation; mean difference)</th></tr>")
+    for name, rows in rs["drivers"].items():
+        cells = "; ".join(f"{esc(d.get('label', d['factor']))} <code>{esc(d['factor'])}</code> "
+                          f"r={d['r']:+.2f} (Δ {d['diff']:+.3f})" for d in rows)
+        parts.append(f"<tr><td>{esc(summary['indicators'][name]['label'])}</td><td>{cells}</td></tr>")
+    parts.append("</table>")
+    return "".join(parts)
+
+
+def write_run_report(result: Any, folder: Path) -> None:
+    """Write ``report.html`` for a run into ``folder``."""
+    (folder / "report.html").write_text(run_report_html(result, folder), encoding="utf-8")
+
+
+def run_report_html(result: Any, folder: Path) -> str:
+    """Render a run's report (figures embedded from ``folder``) as one HTML document."""
+    sc = result.scenario
+    first = next(iter(result.summaries))
+    s = result.summaries[first]
+    body = [f"<h1>{esc(sc.spec.title or sc.name)}</h1>",
+            f"<p class='muted'>Scenario <code>{esc(sc.file)}</code> · sha256 {sc.sha256[:12]} · "
+            f"{s['replications']:,} replications · protocol(s): {esc(', '.join(result.summaries))}</p>"]
+    if sc.spec.question:
+        body.append(f"<p class='q'>{esc(sc.spec.question)}</p>")
+    body.append("<h2>Answer</h2>" + indicator_table(result.summaries))
+    body.append("<ul>" + "".join(f"<li>{esc(x)}</li>" for x in why_lines(sc, s)) + "</ul>")
+    if len(result.summaries) > 1:
+        from sim.output.protocolcompare import table_html
+
+        figure = folder / "terms_by_protocol.png"
+        body.append(f"<h2>Protocols compared</h2>{table_html(sc, result.summaries)}"
+                    + (img(figure) if figure.exists() else ""))
+    for name in ("indicators", "terms", "rounds", "trajectories", "drivers"):
+        p = folder / f"{name}.png"
+        if p.exists():
+            body.append(f"<h2>{name.capitalize()}</h2>{img(p)}")
+    body.append(f"<h2>Why</h2>{reasons_html(sc, s)}")
+    body.append(f"<h2>What is assumed</h2><h3>Uncertain assumptions</h3>{uncertainty_table(sc)}"
+                f"<h3>Every number in the scenario</h3>{assumptions_table(sc.assumptions())}")
+    return page(sc.spec.title or sc.name, "".join(body))

@@ -1,0 +1,413 @@
+"""Load a scenario: read YAML safely, merge ``extends:``, validate, compile for the engine.
+
+:func:`load_scenario` is the one entry point. It raises :class:`sim.errors.ScenarioError`
+with every problem located at ``file:line: field``; it never lets a pydantic or YAML
+traceback reach the user.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.errors import Problem, ScenarioError
+from sim.scenario.conditions import Cond, ConditionProblem, compile_condition
+from sim.scenario.overlay import Resolved, resolve
+from sim.scenario.params import ParamDef, build_params
+from sim.scenario.pydantic_errors import pydantic_problems
+from sim.scenario.space import MAX_DISCRETE_PACKAGES, IssueInfo, IssueSpace, ValueProblem
+from sim.scenario.yamlsource import PathKey, format_path
+
+PROTOCOL_NAMES = ("alternating_offers", "expected_utility", "nash", "compromise", "baron_ferejohn")
+SALIENCE_TOLERANCE = 1e-3
+
+
+@dataclass(frozen=True)
+class LinkageRule:
+    """A compiled linkage: issue index, depends-on indices, combine rule, table on 0-1 scales."""
+
+    name: str
+    actor: int
+    issue: int
+    depends_on: tuple[int, ...]
+    combine: str
+    xs: np.ndarray
+    ys: np.ndarray
+
+
+@dataclass(frozen=True)
+class EventRule:
+    """A compiled event: effects as (param path, mode, internal value)."""
+
+    name: str
+    round: int
+    effects: tuple[tuple[str, str, float], ...]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario, ready for the engine. Immutable.
+
+    Attributes:
+        spec: The validated, merged scenario (:class:`sim.scenario.schema.ScenarioSpec`).
+        file: The file the user named.
+        files: Every file read, base first.
+        sha256: Hash of the files' bytes, in order.
+        resolved: The merged plain data (what the manifest stores).
+        space: The issue space.
+        params: Every addressable number by path.
+        actors: Actor names in order.
+        signatories: Indices of signatories, in proposing order.
+        red_lines: Per actor, compiled red-line conditions.
+        linkage: Compiled linkage rules.
+        events: Compiled events.
+        outcomes: Indicator name → compiled condition.
+        annotations: Path → note/source for every annotated value.
+
+    """
+
+    spec: Any
+    file: str
+    files: tuple[str, ...]
+    sha256: str
+    resolved: dict[str, Any]
+    space: IssueSpace
+    params: dict[str, ParamDef]
+    actors: tuple[str, ...]
+    signatories: tuple[int, ...]
+    red_lines: tuple[tuple[Cond, ...], ...]
+    linkage: tuple[LinkageRule, ...]
+    events: tuple[EventRule, ...]
+    outcomes: dict[str, Cond]
+    annotations: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The scenario's name."""
+        return self.spec.name
+
+    def assumptions(self) -> list[dict[str, Any]]:
+        """Every number in the scenario with its path, value and note/source, for reports.
+
+        A number without its own note takes the nearest note of the item that holds it
+        (e.g. a position's note covers its ideal and salience).
+        """
+        rows: list[dict[str, Any]] = []
+
+        def walk(value: Any, path: tuple[Any, ...], inherited: dict[str, str]) -> None:
+            text = format_path(path, self.resolved)
+            own = self.annotations.get(text)
+            if own is None and isinstance(value, dict) and (value.get("note") or value.get("source")):
+                own = {k: str(value[k]) for k in ("note", "source") if value.get(k)}
+            notes = own or inherited
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    walk(v, (*path, k), notes)
+            elif isinstance(value, list):
+                for i, v in enumerate(value):
+                    # a named item (an actor, an issue) stands alone; other items inherit
+                    walk(v, (*path, i), {} if isinstance(v, dict) and "name" in v else notes)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                rows.append({"path": text, "value": value, "note": notes.get("note", ""),
+                             "source": notes.get("source", "")})
+
+        walk(self.resolved, (), {})
+        return rows
+
+
+def load_scenario(path: str | Path, *, max_nodes: int | None = None) -> Scenario:
+    """Read, merge, validate and compile a scenario file.
+
+    Args:
+        path: The scenario YAML.
+        max_nodes: Raise the bound on values after alias expansion (for huge legitimate files).
+
+    Returns:
+        The compiled scenario.
+
+    Raises:
+        ScenarioError: Every problem, located, in line order.
+
+    """
+    from pydantic import ValidationError
+
+    from sim.scenario.schema import ScenarioSpec
+
+    res = resolve(path, max_nodes=max_nodes)
+    try:
+        spec = ScenarioSpec.model_validate(res.data)
+    except ValidationError as exc:
+        raise ScenarioError(_sorted(pydantic_problems(exc, res))) from None
+    problems: list[Problem] = []
+    compiled = _compile(spec, res, problems)
+    if problems:
+        raise ScenarioError(_sorted(problems))
+    digest = hashlib.sha256()
+    for f in res.files:
+        digest.update(Path(f).read_bytes())
+    annotations = {format_path(k, res.data): v for k, v in res.annotations.items()}
+    return Scenario(spec=spec, file=str(path), files=tuple(res.files), sha256=digest.hexdigest(),
+                    resolved=json.loads(json.dumps(res.data, default=str)), annotations=annotations,
+                    **compiled)
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (p.file, p.line or 0))
+
+
+# --- cross-field checks and compilation ------------------------------------------------
+
+def _compile(spec: Any, res: Resolved, problems: list[Problem]) -> dict[str, Any]:
+    """Check what one field cannot check alone, and build the engine's structures."""
+
+    def bad(path: PathKey, message: str) -> None:
+        file, line = res.loc(path)
+        problems.append(Problem(file, line, format_path(path, res.data), message))
+
+    issue_names = [i.name for i in spec.issues]
+    infos: dict[str, IssueInfo] = {}
+    for i, iss in enumerate(spec.issues):
+        info = IssueInfo(iss.name, iss.label or iss.name.replace("_", " "), iss.kind,
+                         iss.min if iss.min is not None else 0.0, iss.max if iss.max is not None else 1.0,
+                         tuple(iss.levels or ()), iss.units or "")
+        infos[iss.name] = info
+        for key in ("status_quo", "breakdown"):
+            val = getattr(iss, key)
+            if val is not None:
+                try:
+                    info.to_norm(val)
+                except ValueProblem as exc:
+                    bad(("issues", i, key), str(exc))
+
+    def issue_ref(path: PathKey, name: str) -> bool:
+        if name in infos:
+            return True
+        close = difflib.get_close_matches(name, issue_names, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        bad(path, f"no issue named '{name}'{hint} allowed: {', '.join(issue_names)}")
+        return False
+
+    actor_names = [a.name for a in spec.actors]
+    signatories = [j for j, a in enumerate(spec.actors) if a.role == "signatory"]
+    if len(signatories) < 2:
+        bad(("actors",), f"at least two actors need role: signatory (found {len(signatories)}); "
+                         "a deal needs two parties")
+    for j, a in enumerate(spec.actors):
+        total = 0.0
+        for iname, pos in a.positions.items():
+            if issue_ref(("actors", j, "positions", iname), iname):
+                try:
+                    infos[iname].to_norm(pos.ideal)
+                except ValueProblem as exc:
+                    bad(("actors", j, "positions", iname, "ideal"), str(exc))
+            total += pos.salience
+        if a.positions and abs(total - 1.0) > SALIENCE_TOLERANCE:
+            bad(("actors", j, "positions"), f"saliences of '{a.name}' sum to {total:.4g}; "
+                                            "allowed: they must sum to 1 (each is a share of attention)")
+        if not a.positions:
+            bad(("actors", j, "positions"), "an actor needs at least one position (issue: {ideal, salience})")
+
+    linked: dict[str, int] = {}
+    rules: list[LinkageRule] = []
+    for k, lk in enumerate(spec.linkage):
+        base = ("linkage", k)
+        if lk.actor not in actor_names:
+            bad((*base, "actor"), f"no actor named '{lk.actor}'; allowed: {', '.join(actor_names)}")
+        elif spec.actors[actor_names.index(lk.actor)].role != "influencer":
+            bad((*base, "actor"), f"'{lk.actor}' is a signatory; linkage is for influencers, who offer "
+                                  "from outside the deal")
+        if not issue_ref((*base, "issue"), lk.issue):
+            continue
+        if lk.issue in linked:
+            bad((*base, "issue"), f"'{lk.issue}' is already set by linkage '{spec.linkage[linked[lk.issue]].name}';"
+                                  " allowed: one linkage per issue")
+            continue
+        linked[lk.issue] = k
+        deps_ok = True
+        for d, dep in enumerate(lk.depends_on):
+            if not issue_ref((*base, "depends_on", d), dep):
+                deps_ok = False
+            elif infos[dep].kind == "continuous":
+                bad((*base, "depends_on", d), f"'{dep}' is continuous; allowed: ordinal or binary deal issues "
+                                              "(the engine enumerates their packages)")
+                deps_ok = False
+        if not deps_ok:
+            continue
+        target = infos[lk.issue]
+        xs, ys = [], []
+        for t, (x, y) in enumerate(lk.table):
+            try:
+                xs.append(infos[lk.depends_on[0]].to_norm(x) if isinstance(x, str | bool)
+                          else _unit(x))
+            except ValueProblem as exc:
+                bad((*base, "table", t, 0), str(exc))
+            except ValueError:
+                bad((*base, "table", t, 0), f"{x!r}: allowed: a level of '{lk.depends_on[0]}' or a number in [0, 1]")
+            try:
+                ys.append(target.to_norm(y))
+            except ValueProblem as exc:
+                bad((*base, "table", t, 1), str(exc))
+        if len(xs) == len(lk.table) and len(ys) == len(lk.table):
+            order = np.argsort(xs, kind="stable")
+            xs_a, ys_a = np.asarray(xs)[order], np.asarray(ys)[order]
+            if len(set(xs)) != len(xs):
+                bad((*base, "table"), "table has the same x twice; allowed: one row per level")
+            rules.append(LinkageRule(lk.name, actor_names.index(lk.actor) if lk.actor in actor_names else -1,
+                                     issue_names.index(lk.issue), tuple(issue_names.index(d) for d in lk.depends_on),
+                                     lk.combine, xs_a, ys_a))
+        if lk.floor is not None:
+            try:
+                target.to_norm(lk.floor)
+            except ValueProblem as exc:
+                bad((*base, "floor"), str(exc))
+    for k, lk in enumerate(spec.linkage):
+        for d, dep in enumerate(lk.depends_on):
+            if dep in linked:
+                bad(("linkage", k, "depends_on", d), f"'{dep}' is itself set by linkage; allowed: deal issues")
+
+    space = IssueSpace(tuple(infos[n] for n in issue_names), tuple(sorted(issue_names.index(n) for n in linked)))
+    if space.n_packages() > MAX_DISCRETE_PACKAGES:
+        bad(("issues",), f"the ordinal and binary deal issues make {space.n_packages():,} packages; allowed: at most "
+                         f"{MAX_DISCRETE_PACKAGES:,} (use fewer levels, or make an issue continuous)")
+
+    red_lines: list[tuple[Cond, ...]] = []
+    for j, a in enumerate(spec.actors):
+        conds = []
+        for r, rl in enumerate(a.red_lines):
+            try:
+                conds.append(compile_condition(rl.model_dump(exclude={"note", "source"}), space))
+            except ConditionProblem as exc:
+                bad(("actors", j, "red_lines", r, *exc.path), str(exc))
+                continue
+            if (conds[-1].op, conds[-1].value) in (("<", 0.0), (">", 1.0)):  # past the issue's end: no deal at all
+                end = "lowest" if conds[-1].op == "<" else "highest"
+                bad(("actors", j, "red_lines", r, "op"), f"'{rl.issue}' {rl.op} {rl.value} can never hold: it is the "
+                                                         f"{end} value of '{rl.issue}'; allowed: a condition some "
+                                                         "value of the issue meets")
+        red_lines.append(tuple(conds))
+
+    outcomes: dict[str, Cond] = {}
+    for oname in spec.outcomes:
+        if oname in infos or oname in actor_names:
+            what = "an issue" if oname in infos else "an actor"
+            bad(("outcomes", oname), f"indicator name '{oname}' is also {what}'s name; outcomes.csv has one "
+                                     "column per issue, actor and indicator, so choose another name")
+    for oname, out in spec.outcomes.items():
+        try:
+            outcomes[oname] = compile_condition(out.when, space)
+        except ConditionProblem as exc:
+            bad(("outcomes", oname, "when", *exc.path), str(exc))
+
+    proto = spec.protocol
+    names = [proto.name, *(spec.protocols or [])]
+    for n, pname in enumerate(names):
+        if pname not in PROTOCOL_NAMES:
+            close = difflib.get_close_matches(pname, PROTOCOL_NAMES, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            path = ("protocol", "name") if n == 0 else ("protocols", n - 1)
+            bad(path, f"unknown protocol '{pname}'; {hint}allowed: {', '.join(PROTOCOL_NAMES)}")
+    order = signatories
+    if proto.order is not None and len(signatories) >= 2:  # else the missing signatory is the one mistake
+        sig_names = [actor_names[j] for j in signatories]
+        strangers = [o for o, oname in enumerate(proto.order) if oname not in sig_names]
+        for o in strangers:
+            bad(("protocol", "order", o), f"'{proto.order[o]}' is not a signatory; allowed: {', '.join(sig_names)}")
+        if sorted(proto.order) == sorted(sig_names):
+            order = [actor_names.index(o) for o in proto.order]
+        elif not strangers:
+            bad(("protocol", "order"), f"order must list every signatory once: {', '.join(sig_names)}")
+    if isinstance(proto.weights, dict):
+        sig_names = [actor_names[j] for j in signatories]
+        for wname in proto.weights:
+            if wname not in sig_names:
+                bad(("protocol", "weights", wname), f"'{wname}' is not a signatory; allowed: {', '.join(sig_names)}")
+        missing = [s for s in sig_names if s not in proto.weights]
+        if missing:
+            bad(("protocol", "weights"), f"declared weights need every signatory; missing: {', '.join(missing)}")
+
+    if problems:
+        return {}
+    params = build_params(spec, infos)
+
+    def check_target(path: PathKey, target: str) -> ParamDef | None:
+        if target in params:
+            return params[target]
+        close = difflib.get_close_matches(target, list(params), n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        bad(path, f"'{target}' is not a parameter; {hint}allowed: a path such as actors.NAME.patience, "
+                  "actors.NAME.positions.ISSUE.ideal, linkage.NAME.generosity, issues.NAME.status_quo "
+                  "(`sim params FILE` lists them all)")
+        return None
+
+    events: list[EventRule] = []
+    for e, ev in enumerate(spec.events):
+        effects = []
+        for f, eff in enumerate(ev.effects):
+            pdef = check_target(("events", e, "effects", f, "target"), eff.target)
+            if pdef is None:
+                continue
+            mode = "set" if eff.set is not None else ("add" if eff.add is not None else "scale")
+            raw = getattr(eff, mode)
+            try:
+                val = pdef.to_internal(raw) if mode == "set" else float(raw)
+            except ValueError as exc:
+                bad(("events", e, "effects", f, mode), str(exc))
+                continue
+            effects.append((eff.target, mode, val))
+        events.append(EventRule(ev.name, ev.round, tuple(effects)))
+        if ev.round > proto.rounds:
+            bad(("events", e, "round"), f"round {ev.round} is after the deadline; allowed: 1 to {proto.rounds}")
+    for u, unc in enumerate(spec.uncertainty):
+        pdef = check_target(("uncertainty", u, "param"), unc.param)
+        if pdef is None:
+            continue
+        values = unc.values if unc.dist == "choice" else [v for v in (unc.low, unc.high) if v is not None]
+        for v, val in enumerate(values):
+            try:
+                pdef.to_internal(val)
+            except ValueError as exc:
+                key = ("values", v) if unc.dist == "choice" else (("low",) if v == 0 else ("high",))
+                bad(("uncertainty", u, *key), str(exc))
+    seen: dict[str, int] = {}
+    for u, unc in enumerate(spec.uncertainty):
+        if unc.param in seen:
+            bad(("uncertainty", u, "param"), f"'{unc.param}' already has a distribution (entry {seen[unc.param]}); "
+                                             "allowed: one per parameter")
+        seen[unc.param] = u
+    if spec.sweep is not None:
+        first: dict[str, str] = {}  # name or target → the lever that used it first
+        for v, lever in enumerate(spec.sweep.levers):
+            if lever.name in first:
+                bad(("sweep", "levers", v, "name"), f"lever name '{lever.name}' is used twice; names must be unique")
+            if lever.target in first:
+                bad(("sweep", "levers", v, "target"), f"'{lever.target}' is already set by lever "
+                                                      f"'{first[lever.target]}'; allowed: one lever per parameter")
+            first.setdefault(lever.name, lever.name)
+            first.setdefault(lever.target, lever.name)
+            pdef = check_target(("sweep", "levers", v, "target"), lever.target)
+            if pdef is None:
+                continue
+            keyed = (list(enumerate(lever.values)) if lever.values is not None
+                     else [("low", lever.low), ("high", lever.high)])
+            for key, val in keyed:
+                try:
+                    pdef.to_internal(val)
+                except ValueError as exc:
+                    where = ("values", key) if lever.values is not None else (key,)
+                    bad(("sweep", "levers", v, *where), str(exc))
+    return {"space": space, "params": params, "actors": tuple(actor_names), "signatories": tuple(order),
+            "red_lines": tuple(red_lines), "linkage": tuple(rules), "events": tuple(events), "outcomes": outcomes}
+
+
+def _unit(x: Any) -> float:
+    x = float(x)
+    if not 0.0 <= x <= 1.0:
+        raise ValueError(x)
+    return x
