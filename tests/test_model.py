@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from sim.engine.model import DEAL, NegotiationModel
+from sim.engine.model import NegotiationModel
+from sim.engine.outcomes import DEAL
 from sim.engine.utility import red_lines_hold, utilities
 from sim.ensemble.blocks import simulate
 from sim.scenario.load import load_scenario

@@ -27,8 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.engine.model import DEAL
-from sim.engine.outcomes import Outcomes
+from sim.engine.outcomes import DEAL, Outcomes
 from sim.engine.planner import Planner
 from sim.engine.state import build_state
 from sim.ensemble.blocks import simulate

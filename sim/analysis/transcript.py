@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.model import KINDS, NegotiationModel, Trace
-from sim.engine.outcomes import Outcomes
+from sim.engine.model import NegotiationModel
+from sim.engine.outcomes import KINDS, Outcomes, Trace
 from sim.engine.planner import PASS, WALK
 from sim.scenario.load import Scenario
 

@@ -1,7 +1,7 @@
 """The app's live figures of one negotiation: offers per issue, and what each offer is worth.
 
 Plain matplotlib ``Figure`` objects (no pyplot: each browser session draws in its own
-thread), read from a traced model's :class:`sim.engine.model.Trace`.
+thread), read from a traced model's :class:`sim.engine.outcomes.Trace`.
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 
 from sim.app.settings import internal_values, moved
-from sim.engine.model import KINDS, PASS, PROPOSE, WALK, HumanMove, NegotiationModel, OpenRound
+from sim.engine.model import PASS, PROPOSE, WALK, HumanMove, NegotiationModel, OpenRound
+from sim.engine.outcomes import KINDS
 from sim.scenario.load import Scenario
 
 

@@ -7,13 +7,8 @@ replication of the batch at once.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 import numpy as np
-
-if TYPE_CHECKING:
-    from sim.engine.model import NegotiationModel
 
 
 class Actor(mesa.Agent):
@@ -30,7 +25,8 @@ class Actor(mesa.Agent):
 
     """
 
-    def __init__(self, model: NegotiationModel, index: int) -> None:
+    def __init__(self, model: mesa.Model, index: int) -> None:
+        # model: the NegotiationModel that owns this actor (typed as mesa.Model: the model imports the actors)
         super().__init__(model)
         spec = model.sc.spec.actors[index]
         st = model.state
@@ -42,10 +38,6 @@ class Actor(mesa.Agent):
         self.patience = st.patience[:, index]
         self.capability = st.capability[:, index]
         self.linkage = [k for k, rule in enumerate(model.sc.linkage) if rule.actor == index]
-
-    def utility(self, terms: np.ndarray) -> np.ndarray:
-        """(n,) utility of full terms (n, I)."""
-        return self.model.utilities(terms)[:, self.index]
 
     def reservation(self, t: int) -> np.ndarray:
         """(n,) the least an offer must be worth now: ``max(outside option, delta V(t+1))``."""

@@ -15,20 +15,19 @@ The rules of one round (:meth:`NegotiationModel.step`):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import mesa
 import numpy as np
 
 from sim.engine.actors import Actor
+from sim.engine.outcomes import BREAKDOWN, DEADLINE, DEAL, Trace
 from sim.engine.planner import PASS, PROPOSE, WALK, Planner, offer_terms
 from sim.engine.state import State, apply_effect, build_state
 from sim.engine.utility import breakdown_utilities, fill_linked, red_lines_hold, utilities
 from sim.scenario.load import Scenario
 from sim.seeding import ACCEPTANCE, EVENTS, RECOGNITION, stream
 
-DEAL, BREAKDOWN, DEADLINE = 0, 1, 2
-KINDS = ("deal", "breakdown", "deadline")
 _CHOSEN = 1e9  # walk-out "gain" of a person who chose to leave (finite: it must win the argmax)
 
 
@@ -76,22 +75,6 @@ class OpenRound:
     red_lines_ok: np.ndarray
 
 
-@dataclass
-class Trace:
-    """Round-by-round record of a few replications, for transcripts and trajectory plots."""
-
-    rows: np.ndarray
-    proposer: list[np.ndarray] = field(default_factory=list)
-    action: list[np.ndarray] = field(default_factory=list)
-    offer: list[np.ndarray] = field(default_factory=list)
-    offer_utility: list[np.ndarray] = field(default_factory=list)
-    reservation: list[np.ndarray] = field(default_factory=list)
-    walk_value: list[np.ndarray] = field(default_factory=list)
-    continuation: list[np.ndarray] = field(default_factory=list)
-    accepted: list[np.ndarray] = field(default_factory=list)
-    fired: list[list[str]] = field(default_factory=list)
-
-
 class NegotiationModel(mesa.Model):
     """A batch of ``n`` replications of one scenario under alternating offers.
 
@@ -119,7 +102,6 @@ class NegotiationModel(mesa.Model):
         self._rng_acc = stream(seed, block, ACCEPTANCE)
         self._rng_evt = stream(seed, block, EVENTS)
         self.plan = Planner(scenario, self.state).solve()
-        self._gen0 = self.state.generosity.copy()
         I, A, E = len(scenario.space.issues), len(scenario.actors), len(scenario.spec.events)
         self.done = np.zeros(n, dtype=bool)
         self.kind = np.full(n, DEADLINE, dtype=np.int8)
@@ -312,5 +294,4 @@ class NegotiationModel(mesa.Model):
         return self
 
 
-__all__ = ["BREAKDOWN", "DEADLINE", "DEAL", "KINDS", "PASS", "PROPOSE", "WALK", "HumanMove", "NegotiationModel",
-           "OpenRound"]
+__all__ = ["PASS", "PROPOSE", "WALK", "HumanMove", "NegotiationModel", "OpenRound"]

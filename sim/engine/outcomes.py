@@ -1,4 +1,8 @@
-"""Outcomes of an ensemble: one row per replication, as aligned numpy columns."""
+"""Outcomes of an ensemble: one row per replication, as aligned numpy columns; outcome kinds and the trace.
+
+The vocabulary every protocol and every analysis shares lives here, not with the Mesa
+model, so a protocol that does not step the model (Nash, compromise) need not import it.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,39 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine.model import KINDS, Trace
 from sim.scenario.load import Scenario
+
+DEAL, BREAKDOWN, DEADLINE = 0, 1, 2
+KINDS = ("deal", "breakdown", "deadline")
 
 
 @dataclass
+class Trace:
+    """Round-by-round record of a few replications, for transcripts and trajectory plots."""
+
+    rows: np.ndarray
+    proposer: list[np.ndarray] = field(default_factory=list)
+    action: list[np.ndarray] = field(default_factory=list)
+    offer: list[np.ndarray] = field(default_factory=list)
+    offer_utility: list[np.ndarray] = field(default_factory=list)
+    reservation: list[np.ndarray] = field(default_factory=list)
+    walk_value: list[np.ndarray] = field(default_factory=list)
+    continuation: list[np.ndarray] = field(default_factory=list)
+    accepted: list[np.ndarray] = field(default_factory=list)
+    fired: list[list[str]] = field(default_factory=list)
+
+
+COLUMNS = ("kind", "round", "terms", "payoff", "proposer", "walker", "rejections", "fired")
+"""The per-replication arrays of :class:`Outcomes`, in order."""
+
+
+@dataclass(kw_only=True)
 class Outcomes:
     """What happened in every replication of one scenario under one protocol.
 
     Attributes:
         protocol: The protocol's name.
-        kind: (n,) 0 deal, 1 breakdown, 2 deadline (see :data:`sim.engine.model.KINDS`).
+        kind: (n,) 0 deal, 1 breakdown, 2 deadline (see :data:`KINDS`).
         round: (n,) round the negotiation ended.
         terms: (n, I) final terms on the 0-1 scale (status quo or breakdown terms if no deal).
         payoff: (n, A) each actor's utility of the outcome.
@@ -57,11 +83,8 @@ class Outcomes:
         first = parts[0]
         cat = np.concatenate
         draws = {k: cat([p.draws[k] for p in parts]) for k in first.draws}
-        return Outcomes(first.protocol, cat([p.kind for p in parts]), cat([p.round for p in parts]),
-                        cat([p.terms for p in parts]), cat([p.payoff for p in parts]),
-                        cat([p.proposer for p in parts]), cat([p.walker for p in parts]),
-                        cat([p.rejections for p in parts]), cat([p.fired for p in parts]), draws,
-                        [t for p in parts for t in p.traces])
+        columns = {k: cat([getattr(p, k) for p in parts]) for k in COLUMNS}
+        return Outcomes(protocol=first.protocol, **columns, draws=draws, traces=[t for p in parts for t in p.traces])
 
     def table(self, sc: Scenario) -> dict[str, Any]:
         """The tidy outcomes table: column name → list or array, in a fixed column order."""

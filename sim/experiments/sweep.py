@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine.outcomes import Outcomes
+from sim.engine.outcomes import COLUMNS, Outcomes
 from sim.ensemble.blocks import Progress
 from sim.errors import UsageError
 from sim.experiments.designs import Design, make_design
@@ -33,7 +33,7 @@ from sim.output.workfolder import WorkFolder
 from sim.scenario.load import Scenario
 
 PLAN_FORMAT = 1
-OUTCOME_ARRAYS = ("kind", "round", "terms", "payoff", "proposer", "walker", "rejections", "fired")
+OUTCOME_ARRAYS = COLUMNS
 
 
 @dataclass(frozen=True)
@@ -253,7 +253,7 @@ def to_arrays(out: Outcomes) -> dict[str, np.ndarray]:
 def from_arrays(protocol: str, arrays: dict[str, np.ndarray]) -> Outcomes:
     """Outcomes back from a chunk."""
     draws = {k.removeprefix("draw:"): v for k, v in arrays.items() if k.startswith("draw:")}
-    return Outcomes(protocol, *(arrays[k] for k in OUTCOME_ARRAYS), draws=draws)
+    return Outcomes(protocol=protocol, **{k: arrays[k] for k in OUTCOME_ARRAYS}, draws=draws)
 
 
 def assemble(plan: SweepPlan, wf: WorkFolder) -> SweepResult:

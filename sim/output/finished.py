@@ -18,8 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine.model import KINDS
-from sim.engine.outcomes import Outcomes
+from sim.engine.outcomes import KINDS, Outcomes
 from sim.errors import ScenarioError, UsageError
 from sim.scenario.load import Scenario, load_scenario
 

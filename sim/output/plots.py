@@ -11,8 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine.model import KINDS
-from sim.engine.outcomes import Outcomes
+from sim.engine.outcomes import KINDS, Outcomes
 from sim.scenario.load import Scenario
 
 KIND_COLOURS = {"deal": "#2b8a3e", "breakdown": "#c92a2a", "deadline": "#868e96"}

@@ -24,5 +24,6 @@ class AlternatingOffers(Protocol):
              trace: list[int] | None = None) -> Outcomes:
         """Run one :class:`NegotiationModel` over the block."""
         m = NegotiationModel(sc, n, seed=seed, block=block, values=values, trace=trace).run()
-        return Outcomes(self.name, m.kind.copy(), m.end_round.copy(), m.terms, m.payoff, m.proposer, m.walker,
-                        m.rejections, m.fired, traces=[m.trace] if m.trace is not None else [])
+        return Outcomes(protocol=self.name, kind=m.kind.copy(), round=m.end_round.copy(), terms=m.terms,
+                        payoff=m.payoff, proposer=m.proposer, walker=m.walker, rejections=m.rejections,
+                        fired=m.fired, traces=[m.trace] if m.trace is not None else [])

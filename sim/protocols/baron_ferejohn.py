@@ -18,8 +18,7 @@ import dataclasses
 
 import numpy as np
 
-from sim.engine.model import BREAKDOWN, DEADLINE, DEAL
-from sim.engine.outcomes import Outcomes
+from sim.engine.outcomes import BREAKDOWN, DEADLINE, DEAL, Outcomes
 from sim.engine.planner import PROPOSE, WALK, Planner, offer_terms, recognition_probs
 from sim.engine.state import build_state
 from sim.engine.utility import breakdown_utilities, fill_linked, generosity_at, utilities
@@ -83,4 +82,5 @@ class BaronFerejohn(Protocol):
         if (~done).any():
             sq = fill_linked(sc, st, st.status_quo, generosity_at(st, T - 1))
             terms[~done], payoff[~done] = sq[~done], utilities(st, sq)[~done]
-        return Outcomes(self.name, kind, end, terms, payoff, proposer, walker, np.zeros(n, dtype=np.int16), fired)
+        return Outcomes(protocol=self.name, kind=kind, round=end, terms=terms, payoff=payoff, proposer=proposer,
+                        walker=walker, rejections=np.zeros(n, dtype=np.int16), fired=fired)

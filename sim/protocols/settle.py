@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.model import BREAKDOWN, DEAL
-from sim.engine.outcomes import Outcomes
+from sim.engine.outcomes import BREAKDOWN, DEAL, Outcomes
 from sim.engine.state import State, apply_effect, build_state
 from sim.engine.utility import breakdown_utilities, fill_linked, red_lines_hold, utilities
 from sim.protocols.base import Protocol
@@ -89,15 +88,15 @@ def settle(sc: Scenario, st: State, protocol: str, terms: np.ndarray, fired: np.
     A = len(sc.actors)
     prop = np.full(n, -1) if proposer is None else np.asarray(proposer)
     return Outcomes(
-        protocol,
-        np.where(deal, DEAL, BREAKDOWN).astype(np.int8),
-        np.broadcast_to(np.asarray(end_round), (n,)).astype(np.int16),
-        np.where(deal[:, None], terms, bterms),
-        np.where(deal[:, None], u, bval).reshape(n, A),
-        np.where(deal, prop, -1).astype(np.int8),
-        walker.astype(np.int8),
-        np.zeros(n, dtype=np.int16),
-        fired,
+        protocol=protocol,
+        kind=np.where(deal, DEAL, BREAKDOWN).astype(np.int8),
+        round=np.broadcast_to(np.asarray(end_round), (n,)).astype(np.int16),
+        terms=np.where(deal[:, None], terms, bterms),
+        payoff=np.where(deal[:, None], u, bval).reshape(n, A),
+        proposer=np.where(deal, prop, -1).astype(np.int8),
+        walker=walker.astype(np.int8),
+        rejections=np.zeros(n, dtype=np.int16),
+        fired=fired,
     )
 
 

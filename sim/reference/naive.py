@@ -30,8 +30,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim.engine.model import BREAKDOWN, DEADLINE, DEAL
-from sim.engine.outcomes import Outcomes
+from sim.engine.outcomes import BREAKDOWN, DEADLINE, DEAL, Outcomes
 from sim.engine.planner import PROPOSE, WALK
 from sim.engine.state import State, apply_effect, build_state
 from sim.ensemble.blocks import block_values, layout
@@ -268,6 +267,7 @@ def outcomes_of(models: list[Any], draws: Draws) -> Outcomes:
         return np.array([m[name] if isinstance(m, dict) else getattr(m, name) for m in models], dtype=dtype)
 
     rounds = "round" if models and isinstance(models[0], dict) else "end_round"
-    return Outcomes("alternating_offers", col("kind", np.int8), col(rounds, np.int16), col("terms", float),
-                    col("payoff", float), col("proposer", np.int8), col("walker", np.int8),
-                    col("rejections", np.int16), col("fired", bool), dict(draws.values))
+    return Outcomes(protocol="alternating_offers", kind=col("kind", np.int8), round=col(rounds, np.int16),
+                    terms=col("terms", float), payoff=col("payoff", float), proposer=col("proposer", np.int8),
+                    walker=col("walker", np.int8), rejections=col("rejections", np.int16), fired=col("fired", bool),
+                    draws=dict(draws.values))

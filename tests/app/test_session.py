@@ -7,7 +7,8 @@ import pytest
 
 from sim.app.session import Seat, SessionModel
 from sim.app.settings import settings
-from sim.engine.model import DEAL, PASS, PROPOSE, HumanMove, NegotiationModel
+from sim.engine.model import PASS, PROPOSE, HumanMove, NegotiationModel
+from sim.engine.outcomes import DEAL
 from sim.scenario.load import load_scenario
 from tests.conftest import SCENARIOS
 

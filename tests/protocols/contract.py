@@ -12,7 +12,7 @@ import pickle
 import numpy as np
 import pytest
 
-from sim.engine.model import DEAL
+from sim.engine.outcomes import DEAL
 from sim.engine.state import build_state
 from sim.engine.utility import red_lines_hold, utilities
 from sim.ensemble.blocks import block_values, simulate

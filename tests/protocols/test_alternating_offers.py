@@ -2,7 +2,7 @@
 
 import pytest
 
-from sim.engine.model import DEAL
+from sim.engine.outcomes import DEAL
 from sim.protocols import get
 from sim.scenario.load import load_scenario
 from tests.conftest import SCENARIOS

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.engine.model import DEAL
+from sim.engine.outcomes import DEAL
 from sim.protocols import get
 from sim.scenario.load import load_scenario
 from tests.protocols.contract import ProtocolContract

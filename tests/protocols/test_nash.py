@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.engine.model import BREAKDOWN, DEAL
+from sim.engine.outcomes import BREAKDOWN, DEAL
 from sim.errors import ScenarioError
 from sim.protocols import get
 from sim.scenario.load import load_scenario
