@@ -14,7 +14,7 @@ import zlib
 
 import numpy as np
 
-UNCERTAINTY, RECOGNITION, ACCEPTANCE, EVENTS, PROTOCOL = range(5)
+UNCERTAINTY, RECOGNITION, ACCEPTANCE, EVENTS = range(4)  # 4 was PROTOCOL, never used; keys stay
 DESIGN = 5  # experiment designs: sweep points (LHS, Sobol), sensitivity samples; never per replication
 
 

@@ -69,12 +69,6 @@ class SessionModel(NegotiationModel):
         """Settings moved away from the scenario's values (an ensemble fixes these, the rest stay uncertain)."""
         return moved(self.sc, self.values)
 
-    def remake(self, play_as: int | None) -> SessionModel:
-        """Start afresh with the same settings and seed, with the person in ``play_as``'s seat (or none)."""
-        if self.seat is not None:
-            self.seat.play_as = play_as
-        return type(self)(sc=self.sc, seed=self.seed_text, seat=self.seat, **self.chosen)
-
     # -- rounds -----------------------------------------------------------------------
 
     def step(self) -> None:

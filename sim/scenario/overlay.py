@@ -140,16 +140,6 @@ def _forget(res: Resolved, dst: PathKey) -> None:
             del table[k]
 
 
-def _exists(value: Any, rest: PathKey) -> bool:
-    for key in rest:
-        in_dict = isinstance(value, dict) and key in value
-        if in_dict or (isinstance(value, list) and isinstance(key, int) and key < len(value)):
-            value = value[key]
-        else:
-            return False
-    return True
-
-
 def _fmt(path: PathKey, name: str) -> str:
     return ".".join(str(p) for p in path) + f"[{name}]"
 
