@@ -16,6 +16,7 @@ import numpy as np
 
 UNCERTAINTY, RECOGNITION, ACCEPTANCE, EVENTS = range(4)  # 4 was PROTOCOL, never used; keys stay
 DESIGN = 5  # experiment designs: sweep points (LHS, Sobol), sensitivity samples; never per replication
+ACTIONS = 6  # whether a unilateral action (an eviction, say) succeeds
 
 
 def stream(seed: int, block: int, purpose: int, *extra: int) -> np.random.Generator:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from sim.engine.strategies import make as make_strategy
+
 
 class Actor(mesa.Agent):
     """One party: a signatory (proposes, accepts or walks) or an influencer (offers from outside).
@@ -38,12 +40,19 @@ class Actor(mesa.Agent):
         self.patience = st.patience[:, index]
         self.capability = st.capability[:, index]
         self.linkage = [k for k, rule in enumerate(model.sc.linkage) if rule.actor == index]
+        self.strategy = make_strategy(model.sc.strategies[index] if model.sc.strategies else "belief")
+
+    @property
+    def belief(self) -> np.ndarray | None:
+        """(n, m) what the others believe about this actor's private type (None: nothing private)."""
+        return getattr(self.model, "belief", {}).get(self.index)
 
     def reservation(self, t: int) -> np.ndarray:
         """(n,) the least an offer must be worth now: ``max(outside option, delta V(t+1))``."""
         return self.model.plan.reservation[t][:, self.index]
 
-    def respond(self, offer_utility: np.ndarray, red_lines_ok: np.ndarray, t: int, u: np.ndarray) -> np.ndarray:
+    def respond(self, offer_utility: np.ndarray, red_lines_ok: np.ndarray, t: int, u: np.ndarray,
+                reservation: np.ndarray | None = None) -> np.ndarray:
         """Accept or refuse an offer in each replication.
 
         Deterministic when the protocol's noise is 0: accept iff the offer is worth at least
@@ -56,9 +65,10 @@ class Actor(mesa.Agent):
             red_lines_ok: (n,) whether the offer respects this actor's red lines.
             t: Round.
             u: (n,) uniforms for the logit draw.
+            reservation: (n,) the least it accepts, if not its plan's (beliefs, strategies).
 
         """
-        surplus = offer_utility - self.reservation(t)
+        surplus = offer_utility - (self.reservation(t) if reservation is None else reservation)
         lam = self.model.state.noise
         with np.errstate(over="ignore"):
             p = np.where(lam > 0, 1.0 / (1.0 + np.exp(-surplus / np.where(lam > 0, lam, 1.0))), surplus >= -1e-9)

@@ -21,13 +21,20 @@ import mesa
 import numpy as np
 
 from sim.engine.actors import Actor
-from sim.engine.outcomes import BREAKDOWN, DEADLINE, DEAL, Trace
+from sim.engine.beliefs import World, build_worlds, expected, hypothetical, prior, type_of, update
+from sim.engine.moves import IMPLICIT_WALK, action_terms, end_values, status_quo_flow
+from sim.engine.outcomes import BREAKDOWN, DEADLINE, DEAL, KINDS, Trace
 from sim.engine.planner import PASS, PROPOSE, WALK, Planner, offer_terms
 from sim.engine.state import State, apply_effect, build_state
+from sim.engine.strategies import Options
 from sim.engine.utility import breakdown_utilities, fill_linked, red_lines_hold, utilities
 from sim.scenario.load import Scenario
-from sim.seeding import ACCEPTANCE, EVENTS, RECOGNITION, stream
+from sim.seeding import ACCEPTANCE, ACTIONS, EVENTS, RECOGNITION, stream
 
+#: Width (utility units) of the kernel that reads an offer as evidence of the proposer's type.
+SIGNAL_WIDTH = 0.02
+#: Likelihood of a pass by a type that would offer, or an offer by a type that would pass.
+TREMBLE = 0.05
 _CHOSEN = 1e9  # walk-out "gain" of a person who chose to leave (finite: it must win the argmax)
 
 
@@ -85,11 +92,14 @@ class NegotiationModel(mesa.Model):
         block: This batch's block index (keys its random streams).
         values: Parameter path → scalar or (n,) array (draws and levers), internal scale.
         trace: Row indices to record round by round.
+        process: Play the round as a process with beliefs, strategies and actions even for
+            a scenario that needs none of them (tests: it must give the same outcomes).
 
     """
 
     def __init__(self, scenario: Scenario, n: int, *, seed: int = 0, block: int = 0,
-                 values: dict[str, np.ndarray | float] | None = None, trace: list[int] | None = None) -> None:
+                 values: dict[str, np.ndarray | float] | None = None, trace: list[int] | None = None,
+                 process: bool = False) -> None:
         super().__init__(rng=np.random.SeedSequence(seed, spawn_key=(block, 99)).generate_state(1)[0].item())
         self.sc = scenario  # not `self.scenario`: mesa.Model reserves that name
         self.n = n
@@ -113,6 +123,16 @@ class NegotiationModel(mesa.Model):
         self.rejections = np.zeros(n, dtype=np.int16)
         self.fired = np.zeros((n, E), dtype=bool)
         self.trace = Trace(np.asarray(trace, dtype=int)) if trace else None
+        self.process = process or needs_process(scenario)
+        self.costs = np.zeros((n, A))
+        self.attempts = np.zeros(n, dtype=np.int16)
+        self.action_taken = np.full(n, -1, dtype=np.int8)
+        if self.process:
+            self.worlds = build_worlds(scenario, self.state, self.plan)
+            self.truth = World(-1, 0, self.state, self.plan)
+            self.belief = prior(scenario, n)
+            self.true_type = {j: type_of(scenario, self.state, j) for j in self.belief}
+            self._rng_act = stream(seed, block, ACTIONS)
         self.running = True
 
     def utilities(self, terms: np.ndarray) -> np.ndarray:
@@ -131,6 +151,8 @@ class NegotiationModel(mesa.Model):
         :meth:`step` is ``close_round(open_round())``; role-play opens a round, shows the
         offer (or asks for one), and closes it with the person's :class:`HumanMove`.
         """
+        if self.process:
+            return self._open_process()
         t = self.round
         fired = self.fire_events(t)
         slot = self.recognise(t)
@@ -146,6 +168,9 @@ class NegotiationModel(mesa.Model):
             human: A person's decision for one actor (role-play); the model plays everyone else.
 
         """
+        if self.process:
+            self._close_process(rnd, human)
+            return
         t, slot, props = rnd.t, rnd.slot, rnd.proposer
         action, terms, offer_u, ok = rnd.action, rnd.terms, rnd.offer_utility, rnd.red_lines_ok
         if human is not None and (props == human.actor).any():
@@ -204,10 +229,17 @@ class NegotiationModel(mesa.Model):
             self.fired[:, e] |= fire
             for path, mode, value in ev.effects:
                 apply_effect(self.sc, self.state, path, mode, value, fire)
+                for w in self._hypothetical():
+                    apply_effect(self.sc, w.state, path, mode, value, fire)
             touched |= fire
         if touched.any():
             Planner(self.sc, self.state).solve(t0=t, plan=self.plan, rows=touched)
+            for w in self._hypothetical():
+                Planner(self.sc, w.state).solve(t0=t, plan=w.plan, rows=touched)
         return names
+
+    def _hypothetical(self) -> list[World]:
+        return hypothetical(self.worlds) if self.process else []
 
     def recognise(self, t: int) -> np.ndarray:
         """(n,) proposer slot per replication: rotation, or a capability-weighted draw."""
@@ -262,8 +294,11 @@ class NegotiationModel(mesa.Model):
         left = ~self.done
         if left.any():
             gen = self.state.generosity
+            flow = status_quo_flow(self.sc, self.state, gen)
             sq = fill_linked(self.sc, self.state, self.state.status_quo, gen)
-            self._close(left, DEADLINE, self.sc.spec.protocol.rounds, sq, self.utilities(sq))
+            # the standing status quo goes on: with timing it pays its flow (inside option)
+            value = self.utilities(sq) if flow is None else flow
+            self._close(left, DEADLINE, self.sc.spec.protocol.rounds, sq, value - self.costs)
         self.running = False
 
     def _close(self, mask: np.ndarray, kind: int, t: int, terms: np.ndarray, payoff: np.ndarray) -> None:
@@ -275,17 +310,269 @@ class NegotiationModel(mesa.Model):
         self.done |= mask
 
     def _record(self, t: int, slot: np.ndarray, action: np.ndarray, terms: np.ndarray, offer_u: np.ndarray,
-                votes: np.ndarray, proposed: np.ndarray, fired: list[str]) -> None:
+                votes: np.ndarray, proposed: np.ndarray, fired: list[str], reservation: np.ndarray | None = None,
+                walk_value: np.ndarray | None = None, continuation: np.ndarray | None = None,
+                mover: np.ndarray | None = None, move: np.ndarray | None = None,
+                succeeded: np.ndarray | None = None) -> None:
         tr, r = self.trace, self.trace.rows
         tr.proposer.append(np.asarray(self.sc.signatories)[slot][r])
         tr.action.append(np.where(proposed[r] | (action[r] != PROPOSE), action[r], -1))
         tr.offer.append(terms[r])
         tr.offer_utility.append(offer_u[r])
-        tr.reservation.append(self.plan.reservation[t][r])
-        tr.walk_value.append(self.plan.walk_value[t][r])
-        tr.continuation.append(self.state.patience[r] * self.plan.value[t + 1][r])
+        tr.reservation.append((self.plan.reservation[t] if reservation is None else reservation)[r])
+        tr.walk_value.append((self.plan.walk_value[t] if walk_value is None else walk_value)[r])
+        tr.continuation.append((self.state.patience * self.plan.value[t + 1] if continuation is None
+                                else continuation)[r])
         tr.accepted.append(votes[r])
         tr.fired.append(fired)
+        if mover is not None:
+            tr.mover.append(mover[r])
+            tr.move.append(move[r])
+            tr.moved_ok.append(succeeded[r])
+            tr.beliefs.append({j: b[r].copy() for j, b in self.belief.items()})
+
+    # -- the negotiation as a process: beliefs, strategies, unilateral moves ---------------
+
+    def counterpart(self, j: int) -> tuple[list[World], np.ndarray]:
+        """The worlds actor ``j`` reasons over, and its belief over them (n, m).
+
+        With two signatories and a counterpart whose parameters are private, one world per
+        type of the counterpart, weighted by the common belief about it; otherwise (nothing
+        private, or an informed strategy) the true world alone, with certainty.
+        """
+        sig = self.sc.signatories
+        if len(sig) == 2 and not self.actors[j].strategy.informed:
+            o = sig[1] if sig[0] == j else sig[0]
+            if o in self.belief:
+                return self.worlds[o], self.belief[o]
+        return [self.truth], np.ones((self.n, 1))
+
+    def options(self, t: int, s: int) -> tuple[Options, np.ndarray]:
+        """The proposer in slot ``s``'s candidate offers (m, n, I), valued against its belief.
+
+        Candidate ``c`` is its complete-information offer to responder type ``c``: the
+        cheapest package that type accepts. Which types accept which candidate, and what the
+        proposer gets when a type refuses, are read off each type's world.
+        """
+        sc, n, rows = self.sc, self.n, np.arange(self.n)
+        p = sc.signatories[s]
+        worlds, belief = self.counterpart(p)
+        m = len(worlds)
+        slot = np.full(n, s)
+        gen = self.state.generosity
+        terms = np.empty((m, n, len(sc.space.issues)))
+        valid, own_ok, own = np.empty((m, n), bool), np.empty((m, n), bool), np.empty((m, n))
+        for c, w in enumerate(worlds):
+            pl = w.plan
+            terms[c] = offer_terms(sc, w.state, pl, slot, pl.package[t, s], pl.tau[t, s], gen)
+            valid[c] = pl.action[t, s] == PROPOSE
+            own[c] = pl.offer_value[t, s]
+            own_ok[c] = red_lines_hold(sc, terms[c])[:, p]
+        if m == 1:  # the plan's offer is made to be accepted; refusal never weighs
+            accept, after = np.ones((1, n, 1)), np.zeros((n, 1))
+        else:
+            o = worlds[0].actor
+            accept, after = np.empty((m, n, m)), np.empty((n, m))
+            for c in range(m):
+                ok = red_lines_hold(sc, terms[c])[:, o]
+                for k, w in enumerate(worlds):
+                    accept[c, :, k] = self._accepts(w, t, o, terms[c], ok, noisy=False)
+            for k, w in enumerate(worlds):
+                pl = w.plan
+                moves = pl.walk_value[t][:, o] > pl.continuation[t][:, o]
+                after[:, k] = np.where(moves, pl.conseq_refusal[t][rows, o, p], pl.continuation[t][:, p])
+        wait = expected(belief, np.stack([w.plan.continuation[t][:, p] for w in worlds], axis=1))
+        act = _expected_move(belief, np.stack([w.plan.turn_value[t][:, p] for w in worlds], axis=1))
+        return Options(belief, valid, own_ok, own, accept, after, wait, act), terms
+
+    def _accepts(self, w: World, t: int, j: int, terms: np.ndarray, ok: np.ndarray, noisy: bool) -> np.ndarray:
+        """(n,) whether (or, ``noisy``, how likely) ``j`` of world ``w``'s type accepts ``terms``."""
+        surplus = utilities(w.state, terms)[:, j] - w.plan.reservation[t][:, j]
+        if noisy:
+            return ok * acceptance_probability(surplus, self.state.noise)
+        return (ok & (surplus >= -1e-9)).astype(float)
+
+    def reservation_of(self, t: int, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(n,) ``j``'s reservation, its best move's value after a refusal, and the value of waiting.
+
+        Each is the belief-weighted mean over the worlds ``j`` reasons over; the reservation
+        is the larger of the last two (with certainty: the plan's own numbers).
+        """
+        worlds, belief = self.counterpart(j)
+        move = _expected_move(belief, np.stack([w.plan.walk_value[t][:, j] for w in worlds], axis=1))
+        wait = expected(belief, np.stack([w.plan.continuation[t][:, j] for w in worlds], axis=1))
+        return np.maximum(move, wait), move, wait
+
+    def _open_process(self) -> OpenRound:
+        """Events fire, a proposer is recognised and decides against its belief."""
+        sc, n, rows = self.sc, self.n, np.arange(self.n)
+        t, T = self.round, sc.spec.protocol.rounds
+        fired = self.fire_events(t)
+        slot = self.recognise(t)
+        sig = np.asarray(sc.signatories)
+        props = sig[slot]
+        live = ~self.done
+        action = np.full(n, PASS, np.int8)
+        terms = self.state.status_quo.copy()
+        for s, p in enumerate(sig):
+            mine = slot == s
+            if not (mine & live).any():
+                continue
+            opts, cand = self.options(t, s)
+            act_s, c = self.actors[p].strategy.propose(opts, t, T)
+            action = np.where(mine, act_s, action).astype(np.int8)
+            terms[mine] = cand[c, rows][mine]
+        return OpenRound(t, fired, slot, props, action, terms, self.utilities(terms), red_lines_hold(sc, terms))
+
+    def _close_process(self, rnd: OpenRound, human: HumanMove | None) -> None:
+        """Answers by true type, moves, learning; then the next round."""
+        sc, n, rows = self.sc, self.n, np.arange(self.n)
+        t, T = rnd.t, sc.spec.protocol.rounds
+        fired, slot, props, action, terms = rnd.fired, rnd.slot, rnd.proposer, rnd.action, rnd.terms
+        live = ~self.done
+        if human is not None and (props == human.actor).any():
+            action, terms, _, _ = self._human_offer(rnd, human)
+        offer_u, ok = self.utilities(terms), red_lines_hold(sc, terms)
+        # answers, by each responder's true type, against its own reservation
+        u = self._rng_acc.random((n, len(self.actors)))
+        votes = np.ones((n, len(self.actors)), dtype=bool)
+        accept_all = np.ones(n, dtype=bool)
+        reserve, move_v, wait_v = {}, {}, {}
+        for actor in self.signatories:
+            j = actor.index
+            reserve[j], move_v[j], wait_v[j] = self.reservation_of(t, j)
+            if human is not None and j == human.actor:
+                vote = np.full(n, human.accept)
+            else:
+                own_slot = list(sc.signatories).index(j)
+                worlds, belief = self.counterpart(j)
+                best_own = _expected_move(belief, np.stack([w.plan.offer_value[t, own_slot] for w in worlds], axis=1))
+                thr = actor.strategy.threshold(reserve[j], best_own, t, T)
+                vote = actor.respond(offer_u[:, j], ok[:, j], t, u[:, j], reservation=thr)
+            votes[:, j] = np.where(props != j, vote, True)
+            accept_all &= votes[:, j]
+        proposed = live & (action == PROPOSE)
+        deal = proposed & accept_all
+        self._close(deal, DEAL, t, terms, self.utilities(terms) - self.costs)
+        self.proposer[deal] = props[deal]
+        refused = proposed & ~accept_all
+        self.rejections[refused] += 1
+        # unilateral moves: the proposer's at its turn, or the refuser's who gains most
+        at_turn = live & (action == WALK)
+        gain = np.full((n, len(self.actors)), -np.inf)
+        for actor in self.signatories:
+            j = actor.index
+            refusing = refused & ~votes[:, j]
+            if human is not None and j == human.actor:
+                gain[refusing & human.walk, j] = _CHOSEN
+                continue
+            g = move_v[j] - wait_v[j]
+            leaves = refusing & (g > 0)
+            gain[leaves, j] = g[leaves]
+        after_refusal = refused & np.isfinite(gain).any(axis=1)
+        mover = np.where(at_turn, props, np.where(after_refusal, gain.argmax(axis=1), -1))
+        move = np.where(at_turn, self.plan.act_turn[t][rows, np.maximum(mover, 0)],
+                        self.plan.act_refusal[t][rows, np.maximum(mover, 0)])
+        succeeded = self._execute_moves(t, mover, move)
+        if self.belief:
+            self._learn(t, props, proposed, votes, terms, ok, at_turn, after_refusal, mover, action, slot)
+        if self.trace is not None:
+            self._record(t, slot, action, terms, offer_u, votes, proposed, fired,
+                         np.stack([reserve.get(a, self.plan.reservation[t][:, a]) for a in range(len(self.actors))],
+                                  axis=1),
+                         np.stack([move_v.get(a, self.plan.walk_value[t][:, a]) for a in range(len(self.actors))],
+                                  axis=1),
+                         np.stack([wait_v.get(a, self.plan.continuation[t][:, a]) for a in range(len(self.actors))],
+                                  axis=1), mover, move, succeeded)
+        for actor in self.influencers:
+            actor.step()
+        for w in self._hypothetical():
+            w.state.generosity[:] = self.state.generosity
+        self.round += 1
+        if self.round > T or self.done.all():
+            self.finish()
+
+    def _execute_moves(self, t: int, mover: np.ndarray, move: np.ndarray) -> np.ndarray:
+        """Play the unilateral moves of round ``t``; return (n,) where one succeeded.
+
+        A declared action is a lottery (one uniform per replication per round, drawn every
+        round so the stream stays aligned); every actor pays its cost either way; success
+        ends the talks with the action's terms. The implicit walk-out always succeeds.
+        """
+        sc = self.sc
+        u = self._rng_act.random(self.n)
+        moving = mover >= 0
+        success = np.zeros(self.n, dtype=bool)
+        gen = self.state.generosity
+        walk = moving & (move == IMPLICIT_WALK)
+        if walk.any():
+            self.walker[walk] = mover[walk]
+            bterms, bval = breakdown_utilities(sc, self.state, gen)
+            self._close(walk, BREAKDOWN, t, bterms, bval - self.costs)
+            success |= walk
+        for k, rule in enumerate(sc.actions):
+            takes = moving & (move == k)
+            if not takes.any():
+                continue
+            self.attempts[takes] += 1
+            self.costs[takes] += self.state.act_cost[takes, k]
+            ok = takes & (u < self.state.act_success[:, k])
+            if ok.any():
+                self.walker[ok] = mover[ok]
+                self.action_taken[ok] = k
+                aterms = action_terms(sc, self.state, k, gen)
+                self._close(ok, KINDS.index(rule.outcome), t, aterms, end_values(sc, self.state, aterms) - self.costs)
+                success |= ok
+        return success
+
+    def _offer_likelihood(self, t: int, j: int, worlds: list[World], action: np.ndarray, terms: np.ndarray,
+                          slot: np.ndarray) -> np.ndarray:
+        """(n, m) how likely ``j``'s offer (or pass) was under each of its types.
+
+        Type ``k`` is expected to make its complete-information offer (world ``k``'s plan).
+        An offer's likelihood falls with its distance from that one, in the utility of the
+        one who receives it: a Gaussian kernel of width ``max(noise, SIGNAL_WIDTH)``. A pass
+        (or an offer) where type ``k`` would do the other has likelihood :data:`TREMBLE`.
+        """
+        sc, n = self.sc, self.n
+        s = list(sc.signatories).index(j)
+        o = next(a for a in sc.signatories if a != j)
+        seen = self.utilities(terms)[:, o]
+        width = np.maximum(self.state.noise, SIGNAL_WIDTH)
+        like = np.empty((n, len(worlds)))
+        slots = np.full(n, s)
+        for k, w in enumerate(worlds):
+            pl = w.plan
+            would = pl.action[t, s] == PROPOSE
+            theirs = offer_terms(sc, w.state, pl, slots, pl.package[t, s], pl.tau[t, s], self.state.generosity)
+            gap = utilities(self.state, theirs)[:, o] - seen
+            kernel = np.exp(-0.5 * (gap / width) ** 2)
+            like[:, k] = np.where(action == PROPOSE, np.where(would, kernel, TREMBLE),
+                                  np.where(would, TREMBLE, 1.0))
+        return like
+
+    def _learn(self, t: int, props: np.ndarray, proposed: np.ndarray, votes: np.ndarray, terms: np.ndarray,
+               ok: np.ndarray, at_turn: np.ndarray, after_refusal: np.ndarray, mover: np.ndarray,
+               action: np.ndarray, slot: np.ndarray) -> None:
+        """Bayes' rule on what everyone saw: offers and passes, refusals, moves."""
+        live = ~self.done | proposed | at_turn  # rows that played this round
+        for j, belief in self.belief.items():
+            worlds = self.worlds[j]
+            own = (props == j) & live
+            if own.any():
+                belief = update(belief, self._offer_likelihood(t, j, worlds, action, terms, slot), own & ~at_turn)
+            refused = proposed & (props != j) & ~votes[:, j]
+            if refused.any():
+                like = np.stack([1.0 - self._accepts(w, t, j, terms, ok[:, j], noisy=True) for w in worlds], axis=1)
+                belief = update(belief, like, refused)
+                would = np.stack([w.plan.walk_value[t][:, j] > w.plan.continuation[t][:, j] for w in worlds], axis=1)
+                moved = (after_refusal & (mover == j))[:, None]
+                belief = update(belief, np.where(moved, would, ~would).astype(float), refused)
+            acted = at_turn & (props == j)
+            if acted.any():
+                would = np.stack([w.plan.turn_value[t][:, j] > w.plan.continuation[t][:, j] for w in worlds], axis=1)
+                belief = update(belief, would.astype(float), acted)
+            self.belief[j] = belief
 
     def run(self) -> NegotiationModel:
         """Step until every replication has ended; return self."""
@@ -294,4 +581,23 @@ class NegotiationModel(mesa.Model):
         return self
 
 
-__all__ = ["PASS", "PROPOSE", "WALK", "HumanMove", "NegotiationModel", "OpenRound"]
+def needs_process(sc: Scenario) -> bool:
+    """Whether a scenario needs the process round (dated flows, actions, private types, strategies)."""
+    return (sc.timing is not None or bool(sc.actions) or sc.private
+            or any(name not in ("belief", "equilibrium") for name in sc.strategies))
+
+
+def acceptance_probability(surplus: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    """(n,) logit acceptance ``1 / (1 + exp(-surplus / noise))``; a step at 0 where noise is 0."""
+    with np.errstate(over="ignore"):
+        return np.where(noise > 0, 1.0 / (1.0 + np.exp(-surplus / np.where(noise > 0, noise, 1.0))),
+                        surplus >= -1e-9)
+
+
+def _expected_move(belief: np.ndarray, per_type: np.ndarray) -> np.ndarray:
+    """Belief-weighted value of a move (-inf where the move does not exist: the same in every world)."""
+    there = np.isfinite(per_type).all(axis=1)
+    return np.where(there, expected(belief, np.where(np.isfinite(per_type), per_type, 0.0)), -np.inf)
+
+
+__all__ = ["PASS", "PROPOSE", "WALK", "HumanMove", "NegotiationModel", "OpenRound", "needs_process"]

@@ -11,10 +11,13 @@ from typing import Any
 
 import numpy as np
 
+from sim.scenario.conditions import OUTCOME_KINDS
 from sim.scenario.load import Scenario
 
-DEAL, BREAKDOWN, DEADLINE = 0, 1, 2
-KINDS = ("deal", "breakdown", "deadline")
+#: How a negotiation ends: a deal; a walk-out (scenarios without actions); the horizon with
+#: the status quo standing; an action that succeeded (an eviction, a withdrawal).
+KINDS = OUTCOME_KINDS
+DEAL, BREAKDOWN, DEADLINE, FORCED_EXIT, WITHDRAWAL = (KINDS.index(k) for k in KINDS)
 
 
 @dataclass
@@ -31,6 +34,10 @@ class Trace:
     continuation: list[np.ndarray] = field(default_factory=list)
     accepted: list[np.ndarray] = field(default_factory=list)
     fired: list[list[str]] = field(default_factory=list)
+    mover: list[np.ndarray] = field(default_factory=list)
+    move: list[np.ndarray] = field(default_factory=list)
+    moved_ok: list[np.ndarray] = field(default_factory=list)
+    beliefs: list[dict[int, np.ndarray]] = field(default_factory=list)
 
 
 COLUMNS = ("kind", "round", "terms", "payoff", "proposer", "walker", "rejections", "fired")
@@ -43,7 +50,7 @@ class Outcomes:
 
     Attributes:
         protocol: The protocol's name.
-        kind: (n,) 0 deal, 1 breakdown, 2 deadline (see :data:`KINDS`).
+        kind: (n,) index into :data:`KINDS` (deal, breakdown, deadline, forced_exit, withdrawal).
         round: (n,) round the negotiation ended.
         terms: (n, I) final terms on the 0-1 scale (status quo or breakdown terms if no deal).
         payoff: (n, A) each actor's utility of the outcome.

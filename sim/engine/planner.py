@@ -29,9 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.engine.moves import status_quo_flow, unilateral_moves
 from sim.engine.state import State
 from sim.engine.utility import (
-    breakdown_utilities,
     fill_linked,
     generosity_at,
     issue_value,
@@ -52,9 +52,18 @@ class Plan:
 
     Attributes:
         value: (T + 2, n, A) expected value of the game from round t (index t).
-        reservation: (T + 1, n, A) ``max(b, delta V(t + 1))`` at round t.
-        walk_value: (T + 1, n, A) outside option ``b`` at round t.
+        reservation: (T + 1, n, A) ``max(b, c)`` at round t: the least an offer must be worth.
+        walk_value: (T + 1, n, A) ``b``: the value of the actor's best unilateral move after a
+            refusal (its outside option; -inf where it has none).
+        continuation: (T + 1, n, A) ``c = (1 - delta) f + delta V(t + 1)``: the value of waiting a
+            round, the status quo's flow ``f`` (0 without ``timing``) then the game from t + 1.
+        turn_value: (T + 1, n, A) value of the actor's best unilateral move at its own turn.
+        act_turn, act_refusal: (T + 1, n, A) which move that is (index into ``sc.actions``; -1
+            none; -2 the implicit walk-out of scenarios that declare no actions).
+        conseq_turn, conseq_refusal: (T + 1, n, A, A) every actor's value (last axis) when the
+            actor (third axis) makes that move.
         action: (T + 1, P, n) PROPOSE, PASS or WALK for proposer slot P.
+        offer_value: (T + 1, P, n) the proposer's own utility of its planned offer (-inf: none).
         package: (T + 1, P, n) chosen discrete package index.
         tau: (T + 1, P, n) concession along the continuous line.
         target: (n, P, Ic) the point each proposer concedes towards.
@@ -64,7 +73,14 @@ class Plan:
     value: np.ndarray
     reservation: np.ndarray
     walk_value: np.ndarray
+    continuation: np.ndarray
+    turn_value: np.ndarray
+    act_turn: np.ndarray
+    act_refusal: np.ndarray
+    conseq_turn: np.ndarray
+    conseq_refusal: np.ndarray
     action: np.ndarray
+    offer_value: np.ndarray
     package: np.ndarray
     tau: np.ndarray
     target: np.ndarray
@@ -326,7 +342,11 @@ class Planner:
         if plan is None:
             plan = Plan(
                 value=np.zeros((T + 2, full.n, A)), reservation=np.zeros((T + 1, full.n, A)),
-                walk_value=np.zeros((T + 1, full.n, A)), action=np.full((T + 1, P, full.n), PASS, np.int8),
+                walk_value=np.zeros((T + 1, full.n, A)), continuation=np.zeros((T + 1, full.n, A)),
+                turn_value=np.zeros((T + 1, full.n, A)),
+                act_turn=np.full((T + 1, full.n, A), -1, np.int8), act_refusal=np.full((T + 1, full.n, A), -1, np.int8),
+                conseq_turn=np.zeros((T + 1, full.n, A, A)), conseq_refusal=np.zeros((T + 1, full.n, A, A)),
+                action=np.full((T + 1, P, full.n), PASS, np.int8), offer_value=np.full((T + 1, P, full.n), -np.inf),
                 package=np.zeros((T + 1, P, full.n), np.int64), tau=np.zeros((T + 1, P, full.n)),
                 target=np.zeros((full.n, P, len(space.deal_cont))),
                 seg_start=np.zeros((full.n, P, len(space.deal_cont))),
@@ -404,19 +424,33 @@ class Planner:
 
         # Backward induction.
         gen_T = generosity_at(st, T - t0)
-        sq_terms = fill_linked(sc, st, st.status_quo, gen_T)
-        value_next = utilities(st, sq_terms)
+        flow = status_quo_flow(sc, st, gen_T)  # (n, A), None without timing
+        if flow is None:
+            sq_terms = fill_linked(sc, st, st.status_quo, gen_T)
+            value_next = utilities(st, sq_terms)
+        else:  # after the horizon the standing status quo goes on: its flow forever
+            value_next = flow
         plan.value[T + 1, sel] = value_next
         delta = st.patience
         rows_idx = np.arange(n)
         for t in range(T, t0 - 1, -1):
             gen = generosity_at(st, t - t0)
-            _, b = breakdown_utilities(sc, st, gen)
             d_pk, feas, lin = packages_at(gen)
-            cont_v = delta * value_next
+            if flow is None:
+                cont_v = delta * value_next
+            else:
+                cont_v = (1.0 - delta) * status_quo_flow(sc, st, gen) + delta * value_next
+            moves = unilateral_moves(sc, st, gen, cont_v)
+            b, turn_v = moves.refusal_value, moves.turn_value
             reserve = np.maximum(b, cont_v)
             plan.reservation[t, sel] = reserve
             plan.walk_value[t, sel] = b
+            plan.continuation[t, sel] = cont_v
+            plan.turn_value[t, sel] = turn_v
+            plan.act_turn[t, sel] = moves.turn_choice
+            plan.act_refusal[t, sel] = moves.refusal_choice
+            plan.conseq_turn[t, sel] = moves.turn_conseq
+            plan.conseq_refusal[t, sel] = moves.refusal_conseq
             probs = recognition_probs(sc, st, t)
             v_t = np.zeros((n, A))
             for s, p in enumerate(sig):
@@ -443,9 +477,9 @@ class Planner:
                 # argmax of an all -inf row is package 0, as over the unpruned packages
                 k_full = np.where(np.isfinite(best), kept[k], 0)
                 tau_k = tau_c[rows_idx, k]
-                alt = reserve[:, p]
+                alt = np.maximum(turn_v[:, p], cont_v[:, p])
                 propose = np.isfinite(best) & (best >= alt - 1e-12)
-                walk = ~propose & (b[:, p] > cont_v[:, p])
+                walk = ~propose & (turn_v[:, p] > cont_v[:, p])
                 action = np.where(propose, PROPOSE, np.where(walk, WALK, PASS)).astype(np.int8)
                 d_k = d_deal[rows_idx, :, k]  # (n, A) every actor's value of the chosen package
                 if lin is not None:
@@ -456,14 +490,17 @@ class Planner:
                 for j in resp:
                     z = (u_offer[:, j] - reserve[:, j]) / np.where(lam > 0, lam, 1.0)
                     p_acc = p_acc * np.where(lam > 0, _sigmoid(z), 1.0)
-                walkers = (b[:, resp] > cont_v[:, resp]).any(axis=1)
-                after_reject = np.where(walkers[:, None], b, cont_v)
+                gain = b[:, resp] - cont_v[:, resp]
+                walkers = (gain > 0).any(axis=1)
+                mover = np.asarray(resp)[gain.argmax(axis=1)]  # the refuser who gains most by moving
+                after_reject = np.where(walkers[:, None], moves.refusal_conseq[rows_idx, mover], cont_v)
                 offered = p_acc[:, None] * u_offer + (1 - p_acc[:, None]) * after_reject
-                value = np.where(propose[:, None], offered, np.where(walk[:, None], b, cont_v))
+                value = np.where(propose[:, None], offered, np.where(walk[:, None], moves.turn_conseq[:, p], cont_v))
                 v_t += probs[:, s, None] * value
                 plan.action[t, s, sel] = action
                 plan.package[t, s, sel] = k_full
                 plan.tau[t, s, sel] = tau_k
+                plan.offer_value[t, s, sel] = best
             plan.value[t, sel] = v_t
             value_next = v_t
         return plan

@@ -27,6 +27,9 @@ class State:
         oo_fixed: (A,) True where the outside option is a fixed utility.
         oo_utility: (n, A) fixed outside-option utilities (unused where not fixed).
         oo_bonus: (n, A) shifts added to breakdown utilities.
+        inside_bonus: (n, A) shifts added to the status quo's per-period flow.
+        act_success: (n, K) each declared action's chance of success.
+        act_cost: (n, K, A) what each action costs every actor.
         generosity, escalation, cap, floor: (n, L) linkage parameters.
         status_quo, breakdown: (n, I) terms with no deal and on breakdown.
         noise, margin: (n,) protocol parameters.
@@ -42,6 +45,9 @@ class State:
     oo_fixed: np.ndarray
     oo_utility: np.ndarray
     oo_bonus: np.ndarray
+    inside_bonus: np.ndarray
+    act_success: np.ndarray
+    act_cost: np.ndarray
     generosity: np.ndarray
     escalation: np.ndarray
     cap: np.ndarray
@@ -68,6 +74,8 @@ def _where(sc: Scenario, path: str) -> tuple[str, tuple[Any, ...]]:
             return ("ideal" if parts[4] == "ideal" else "salience"), (a, i)
         if parts[2] == "outside_option":
             return ("oo_utility" if parts[3] == "utility" else "oo_bonus"), (a,)
+        if parts[2] == "inside_option":
+            return "inside_bonus", (a,)
         return parts[2], (a,)
     if parts[0] == "linkage":
         names = [lk.name for lk in sc.spec.linkage]
@@ -76,6 +84,11 @@ def _where(sc: Scenario, path: str) -> tuple[str, tuple[Any, ...]]:
         return parts[2], (sc.space.index(parts[1]),)
     if parts[0] == "protocol":
         return parts[1], ()
+    if parts[0] == "actions":
+        k = [r.name for r in sc.actions].index(parts[1])
+        if parts[2] == "success":
+            return "act_success", (k,)
+        return "act_cost", (k, sc.actors.index(parts[3]))
     names = [e.name for e in sc.spec.events]
     return "event_prob", (names.index(parts[1]),)
 
@@ -97,7 +110,8 @@ def build_state(sc: Scenario, n: int, values: dict[str, np.ndarray | float]) -> 
         shape=np.array([2.0 if a.utility == "quadratic" else 1.0 for a in sc.spec.actors]),
         capability=z((n, A)), patience=z((n, A)),
         oo_fixed=np.array([a.outside_option.kind == "fixed" for a in sc.spec.actors]),
-        oo_utility=z((n, A)), oo_bonus=z((n, A)),
+        oo_utility=z((n, A)), oo_bonus=z((n, A)), inside_bonus=z((n, A)),
+        act_success=np.ones((n, len(sc.actions))), act_cost=z((n, len(sc.actions), A)),
         generosity=z((n, L)), escalation=z((n, L)), cap=z((n, L)), floor=z((n, L)),
         status_quo=z((n, I)), breakdown=z((n, I)), noise=z(n), margin=z(n), event_prob=z((n, E)),
     )

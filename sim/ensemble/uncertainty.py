@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from sim.scenario.params import ParamDef
+from sim.scenario.process import marginal_grid, snap_to_type
 from sim.seeding import UNCERTAINTY, key_of, stream
 
 
@@ -50,6 +51,10 @@ def draw(uncertainty: list[Any], params: dict[str, ParamDef], n: int, seed: int,
     out: dict[str, np.ndarray] = {}
     for dist in uncertainty:
         u = stream(seed, block, UNCERTAINTY, key_of(dist.param)).random(n)
+        if getattr(dist, "private", False):  # a private type: the grid point of its bin (the others' prior)
+            grid, _ = marginal_grid(dist, params[dist.param])
+            out[dist.param] = grid[snap_to_type(dist, u)]
+            continue
         out[dist.param] = to_internal(dist, params[dist.param], quantiles(dist, u))
     return out
 

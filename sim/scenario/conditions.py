@@ -16,7 +16,8 @@ import numpy as np
 
 from sim.scenario.space import IssueSpace, ValueProblem
 
-OUTCOME_KINDS = ("deal", "breakdown", "deadline")
+#: The ways a negotiation ends (sim.engine.outcomes.KINDS is this tuple).
+OUTCOME_KINDS = ("deal", "breakdown", "deadline", "forced_exit", "withdrawal")
 OPS = (">=", "<=", "==", "!=", ">", "<")
 _EPS = 1e-9
 

@@ -20,6 +20,7 @@ from sim.errors import Problem, ScenarioError
 from sim.scenario.conditions import Cond, ConditionProblem, compile_condition
 from sim.scenario.overlay import Resolved, resolve
 from sim.scenario.params import ParamDef, build_params
+from sim.scenario.process import ActionRule, Calendar, TypeGrid, compile_process
 from sim.scenario.pydantic_errors import pydantic_problems
 from sim.scenario.space import MAX_DISCRETE_PACKAGES, IssueInfo, IssueSpace, ValueProblem
 from sim.scenario.yamlsource import PathKey, format_path
@@ -69,6 +70,10 @@ class Scenario:
         events: Compiled events.
         outcomes: Indicator name → compiled condition.
         annotations: Path → note/source for every annotated value.
+        calendar: Dated rounds (``timing:``), or None.
+        actions: Compiled unilateral actions.
+        types: Per actor, its private types (None: nothing private).
+        strategies: Per actor, its strategy's name.
 
     """
 
@@ -86,6 +91,20 @@ class Scenario:
     events: tuple[EventRule, ...]
     outcomes: dict[str, Cond]
     annotations: dict[str, dict[str, str]] = field(default_factory=dict)
+    calendar: Calendar | None = None
+    actions: tuple[ActionRule, ...] = ()
+    types: tuple[TypeGrid | None, ...] = ()
+    strategies: tuple[str, ...] = ()
+
+    @property
+    def timing(self) -> Calendar | None:
+        """Dated rounds and status-quo flows (None: undated rounds, no flows)."""
+        return self.calendar
+
+    @property
+    def private(self) -> bool:
+        """Some signatory has private parameters (the others hold beliefs about them)."""
+        return any(g is not None for g in self.types)
 
     @property
     def name(self) -> str:
@@ -402,8 +421,10 @@ def _compile(spec: Any, res: Resolved, problems: list[Problem]) -> dict[str, Any
                 except ValueError as exc:
                     where = ("values", key) if lever.values is not None else (key,)
                     bad(("sweep", "levers", v, *where), str(exc))
+    process = compile_process(spec, infos, space, params, order, bad)
     return {"space": space, "params": params, "actors": tuple(actor_names), "signatories": tuple(order),
-            "red_lines": tuple(red_lines), "linkage": tuple(rules), "events": tuple(events), "outcomes": outcomes}
+            "red_lines": tuple(red_lines), "linkage": tuple(rules), "events": tuple(events), "outcomes": outcomes,
+            **process}
 
 
 def _unit(x: Any) -> float:

@@ -76,6 +76,8 @@ def build_params(spec: Any, issues: dict[str, IssueInfo]) -> dict[str, ParamDef]
         if oo.kind == "fixed":
             add(f"{p}.outside_option.utility", oo.utility, lo=0, hi=1, what="a utility in [0, 1]")
         add(f"{p}.outside_option.bonus", oo.bonus, lo=-1, hi=1, what="a utility shift in [-1, 1]")
+        if spec.timing is not None:
+            add(f"{p}.inside_option.bonus", a.inside_option.bonus, lo=-1, hi=1, what="a utility shift in [-1, 1]")
         for iname, pos in a.positions.items():
             if iname not in issues:
                 continue
@@ -98,6 +100,10 @@ def build_params(spec: Any, issues: dict[str, IssueInfo]) -> dict[str, ParamDef]
         add(f"issues.{iss.name}.breakdown", info.to_norm(bd), issue=info)
     add("protocol.noise", spec.protocol.noise, lo=0, hi=1, what="a logit temperature in [0, 1]")
     add("protocol.margin", spec.protocol.margin, lo=0, hi=1, what="a utility margin in [0, 1]")
+    for act in spec.actions:
+        add(f"actions.{act.name}.success", act.success, lo=1e-9, hi=1, what="a probability in (0, 1]")
+        for who in (a.name for a in spec.actors):
+            add(f"actions.{act.name}.cost.{who}", act.cost.get(who, 0.0), lo=0, hi=1, what="a cost in [0, 1]")
     for ev in spec.events:
         add(f"events.{ev.name}.probability", ev.probability, lo=0, hi=1, what="a probability in [0, 1]")
     return out
@@ -109,6 +115,8 @@ _WORDS = {
     "generosity": "generosity", "escalation": "escalation per round", "cap": "cap", "floor": "unconditional floor",
     "status_quo": "status quo", "breakdown": "terms on breakdown", "noise": "acceptance noise",
     "margin": "proposers' margin", "probability": "probability",
+    "inside_option.bonus": "value of the status quo beyond its terms (inside-option bonus)",
+    "success": "chance of success",
 }
 
 
@@ -134,6 +142,12 @@ def describe(sc: Any, path: str) -> str:
             return f"{sc.space.issues[rule.issue].label} offer: {_WORDS[parts[2]]}"
         if parts[0] == "issues":
             return f"{sc.space.issues[sc.space.index(parts[1])].label}: {_WORDS[parts[2]]}"
+        if parts[0] == "actions":
+            rule = next(a for a in sc.spec.actions if a.name == parts[1])
+            what = rule.label or rule.name.replace("_", " ")
+            if parts[2] == "cost":
+                return f"{what}: cost to {parts[3].replace('_', ' ')}"
+            return f"{what}: {_WORDS[parts[2]]}"
         if parts[0] == "events":
             return f"event {parts[1].replace('_', ' ')}: {_WORDS[parts[2]]}"
         return _WORDS.get(parts[-1], path)

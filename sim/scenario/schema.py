@@ -110,6 +110,19 @@ class OutsideOption(Strict):
         return self
 
 
+class InsideOption(Strict):
+    """What an actor gets each period while there is no agreement (needs ``timing:``).
+
+    The per-period payoff is the actor's utility of the standing status-quo terms plus
+    ``bonus`` (negative for a status quo that costs it, e.g. sanctions that bite).
+    """
+
+    bonus: float = Field(default=0.0, ge=-1, le=1)
+
+
+STRATEGIES = ("belief", "equilibrium", "boulware", "linear", "conceder")
+
+
 class Actor(Strict):
     """A party: a signatory of the deal, or an influencer that shapes it from outside."""
 
@@ -122,6 +135,8 @@ class Actor(Strict):
     positions: dict[Name, Position]
     red_lines: list[Condition] = []
     outside_option: OutsideOption = OutsideOption()
+    inside_option: InsideOption = InsideOption()
+    strategy: Literal["belief", "equilibrium", "boulware", "linear", "conceder"] = "belief"
     description: str | None = None
 
 
@@ -159,6 +174,34 @@ class Protocol(Strict):
     weights: Literal["capability", "equal"] | dict[Name, Annotated[float, Field(gt=0)]] = "capability"
 
 
+class Timing(Strict):
+    """Rounds as dated periods; while no deal is made the status quo pays every actor its flow."""
+
+    start: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$")
+    period: Literal["week", "month", "quarter"] = "month"
+    flows: bool = True
+
+
+class Action(Strict):
+    """A unilateral action: instead of offering (at its turn) or after refusing an offer.
+
+    On success (probability ``success``) the talks end with ``terms`` in force (other issues
+    keep the standing status quo; linked issues follow the influencers' offers) and outcome
+    kind ``outcome``; on failure the status quo stands and the talks go on. Every actor pays
+    its ``cost`` either way (utility units, the same scale as a deal's value).
+    """
+
+    name: Name
+    actor: Name
+    label: str | None = None
+    outcome: Literal["forced_exit", "withdrawal", "breakdown"]
+    terms: dict[Name, Scalar] = Field(min_length=1)
+    success: float = Field(default=1.0, gt=0, le=1)
+    cost: dict[Name, Annotated[float, Field(ge=0, le=1)]] = {}
+    when: list[Literal["turn", "refusal"]] = Field(default=["turn", "refusal"], min_length=1)
+    description: str | None = None
+
+
 class Effect(Strict):
     """One change an event makes to a parameter: set, add or scale."""
 
@@ -185,7 +228,19 @@ class Event(Strict):
     description: str | None = None
 
 
-class _Bounded(Strict):
+class _Dist(Strict):
+    """Fields every distribution has: whether it is private to its actor, and its type grid.
+
+    ``private: true`` makes the drawn value that actor's private type: the actor knows it,
+    the others hold a belief over a grid of ``types`` points (equal-probability bins of the
+    distribution, each at its bin's middle quantile; a ``choice`` uses its own values).
+    """
+
+    private: bool = False
+    types: int = Field(default=7, ge=2, le=9)
+
+
+class _Bounded(_Dist):
     """A distribution on [low, high]: high must exceed low."""
 
     @model_validator(mode="after")
@@ -226,7 +281,7 @@ class Beta(_Bounded):
     high: float = 1.0
 
 
-class Triangular(Strict):
+class Triangular(_Dist):
     """Triangular on [low, high] with mode."""
 
     param: str
@@ -241,7 +296,7 @@ class Triangular(Strict):
         return self
 
 
-class Choice(Strict):
+class Choice(_Dist):
     """One of ``values`` with optional ``weights`` (normalised)."""
 
     param: str
@@ -321,13 +376,15 @@ class ScenarioSpec(Strict):
     linkage: list[Linkage] = []
     protocol: Protocol = Protocol()
     protocols: list[str] | None = None
+    timing: Timing | None = None
+    actions: list[Action] = []
     events: list[Event] = []
     uncertainty: list[Distribution] = []
     outcomes: dict[Name, Outcome] = {}
     sweep: Sweep | None = None
     run: Run = Run()
 
-    @field_validator("issues", "actors", "linkage", "events")
+    @field_validator("issues", "actors", "linkage", "events", "actions")
     @classmethod
     def _unique_names(cls, items: list[Any]) -> list[Any]:
         from pydantic_core import PydanticCustomError
