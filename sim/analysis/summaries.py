@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine.outcomes import KINDS, Outcomes
+from sim.engine.outcomes import DEADLINE, KINDS, Outcomes
 from sim.scenario.load import Scenario
 from sim.scenario.params import describe
 
@@ -57,9 +57,66 @@ def summarize(sc: Scenario, out: Outcomes) -> dict[str, Any]:
         "deal_round": _rounds(out.round[deal]),
         "terms_if_deal": _terms(sc, out.terms[deal]),
         "utility_mean": {a: float(out.payoff[:, j].mean()) for j, a in enumerate(sc.actors)},
+        "timeline": timeline(sc, out),
         "reasons": reasons(sc, out, ind),
     }
     return summary
+
+
+#: Outcome kinds in plain words (reports, legends).
+KIND_LABELS = {"deal": "deal signed", "breakdown": "walk-out", "deadline": "no deal: the status quo stands",
+               "forced_exit": "forced exit (eviction)", "withdrawal": "withdrawal"}
+
+
+def round_labels(sc: Scenario) -> list[str]:
+    """The label of every round 1..T: its month (``2025-03``) with timing, else ``round t``."""
+    T = sc.spec.protocol.rounds
+    if sc.calendar is None:
+        return [f"round {t}" for t in range(1, T + 1)]
+    return [sc.calendar.label(t) for t in range(1, T + 1)]
+
+
+def timeline(sc: Scenario, out: Outcomes) -> dict[str, Any]:
+    """Cumulative incidence of every outcome kind, round by round, with 95% intervals.
+
+    For each round *t* (a dated month with ``timing:``) and each kind *k*, the share of
+    replications ended in kind *k* by round *t*. Every replication is followed to the
+    horizon (no censoring), so the plain proportion is the cumulative incidence. The
+    status quo at the horizon (kind ``deadline``) counts at the last round.
+
+    Returns:
+        A JSON-ready dict: ``rounds`` (labels), and per kind that occurs, ``share``, ``lo``,
+        ``hi`` (lists over rounds); ``ongoing`` (still negotiating after each round); the
+        deal-time quartiles in rounds and as labels. The horizon's status quo (kind
+        ``deadline``) is counted at the last round.
+
+    """
+    T = sc.spec.protocol.rounds
+    labels = round_labels(sc)
+    n = max(out.n, 1)
+    ended = np.zeros(T)
+    kinds: dict[str, Any] = {}
+    for k, name in enumerate(KINDS):
+        mask = out.kind == k
+        if not mask.any():
+            continue
+        counts = np.bincount(np.clip(out.round[mask], 1, T), minlength=T + 1)[1:]
+        if k == DEADLINE:  # the status quo at the horizon: settled only then
+            counts = np.zeros(T, dtype=int)
+            counts[-1] = int(mask.sum())
+        cum = np.cumsum(counts)
+        ends = [wilson(int(c), out.n) for c in cum]
+        kinds[name] = {"label": KIND_LABELS[name], "share": (cum / n).tolist(),
+                       "lo": [e[0] for e in ends], "hi": [e[1] for e in ends]}
+        if k != DEADLINE:
+            ended += cum
+    deal_rounds = out.round[out.kind == KINDS.index("deal")]
+    quart = {}
+    if len(deal_rounds):
+        q = np.quantile(deal_rounds, [0.25, 0.5, 0.75], method="inverted_cdf").astype(int)
+        quart = {"q25": int(q[0]), "median": int(q[1]), "q75": int(q[2]),
+                 "labels": [labels[int(x) - 1] for x in q]}
+    return {"rounds": labels, "kinds": kinds, "ongoing": (1.0 - ended / n).tolist(), "deal_time": quart}
 
 
 def _rounds(r: np.ndarray) -> dict[str, Any]:

@@ -11,10 +11,12 @@ from typing import Any
 
 import numpy as np
 
+from sim.analysis.summaries import KIND_LABELS, round_labels
 from sim.engine.outcomes import KINDS, Outcomes
 from sim.scenario.load import Scenario
 
-KIND_COLOURS = {"deal": "#2b8a3e", "breakdown": "#c92a2a", "deadline": "#868e96"}
+KIND_COLOURS = {"deal": "#2b8a3e", "breakdown": "#c92a2a", "deadline": "#868e96", "forced_exit": "#e8590c",
+                "withdrawal": "#5f3dc4"}
 PALETTE = ["#1c7ed6", "#e8590c", "#2b8a3e", "#862e9c", "#c92a2a", "#5c940d", "#0b7285", "#d6336c"]
 
 
@@ -85,10 +87,10 @@ def terms(sc: Scenario, out: Outcomes, title: str) -> Any:
         x = out.terms[:, i]
         if info.kind == "continuous":
             bins = np.linspace(info.lo, info.hi, 21)
-            data = [info.lo + x[out.kind == k] * (info.hi - info.lo) for k in range(3)]
+            data = [info.lo + x[out.kind == k] * (info.hi - info.lo) for k in range(len(KINDS))]
             weights = [np.full(len(d), 1.0 / max(1, out.n)) for d in data]
             ax.hist(data, bins=bins, weights=weights, stacked=True, color=[KIND_COLOURS[k] for k in KINDS],
-                    label=list(KINDS))
+                    label=[KIND_LABELS[k] for k in KINDS])
             ax.set_xlabel(info.units or "value", fontsize=8)
         else:
             levels = list(info.levels) if info.kind == "ordinal" else ["no", "yes"]
@@ -96,7 +98,7 @@ def terms(sc: Scenario, out: Outcomes, title: str) -> Any:
             bottom = np.zeros(len(levels))
             for k, kind in enumerate(KINDS):
                 c = np.bincount(idx[out.kind == k], minlength=len(levels)) / max(1, out.n)
-                ax.bar(range(len(levels)), c, bottom=bottom, color=KIND_COLOURS[kind], label=kind)
+                ax.bar(range(len(levels)), c, bottom=bottom, color=KIND_COLOURS[kind], label=KIND_LABELS[kind])
                 bottom += c
             ax.set_xticks(range(len(levels)), [lv.replace("_", " ") for lv in levels], fontsize=7,
                           rotation=20 if len(levels) > 2 else 0)
@@ -117,7 +119,7 @@ def rounds(out: Outcomes, rounds_max: int, title: str) -> Any:
     plt = _plt()
     fig, ax = plt.subplots(figsize=(7, 3.2))
     edges = np.arange(0.5, rounds_max + 1.5)
-    data = [out.round[out.kind == k] for k in range(3)]
+    data = [out.round[out.kind == k] for k in range(len(KINDS))]
     ax.hist(data, bins=edges, stacked=True, color=[KIND_COLOURS[k] for k in KINDS], label=list(KINDS))
     ax.set_xlabel("round the negotiation ended")
     ax.set_ylabel("replications")
@@ -127,28 +129,109 @@ def rounds(out: Outcomes, rounds_max: int, title: str) -> Any:
     return fig
 
 
+def timeline(sc: Scenario, out: Outcomes, title: str) -> Any:
+    """Where the talks stand month by month, and the cumulative incidence of each ending.
+
+    Left: the share of replications in each state after each round (stacked): ended by a
+    deal, an eviction, a withdrawal or a walk-out, or still without a deal (the status quo
+    standing). Right: each ending's cumulative incidence with its 95% interval.
+    """
+    from sim.analysis.summaries import timeline as compute
+
+    plt = _plt()
+    tl = compute(sc, out)
+    labels = tl["rounds"]
+    T = len(labels)
+    x = np.arange(1, T + 2)  # round t spans [t, t + 1): the last round gets its full width
+
+    def ext(v: Any) -> np.ndarray:
+        v = np.asarray(v, dtype=float)
+        return np.append(v, v[-1])
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 3.8), gridspec_kw={"width_ratios": [1.1, 1]})
+    ended = [k for k in KINDS if k in tl["kinds"] and k != "deadline"]
+    stacks = [ext(tl["kinds"][k]["share"]) for k in ended]
+    left.stackplot(x, *stacks, ext(tl["ongoing"]), step="post",
+                   colors=[KIND_COLOURS[k] for k in ended] + ["#dee2e6"],
+                   labels=[KIND_LABELS[k] for k in ended] + ["no deal yet: status quo stands"])
+    left.set_ylim(0, 1)
+    left.set_xlim(1, T + 1)
+    left.set_ylabel("share of replications")
+    left.set_title("where the talks stand after each round", fontsize=10)
+    left.legend(loc="upper left", fontsize=7, frameon=True, framealpha=0.85)
+    for k in [k for k in KINDS if k in tl["kinds"]]:
+        d = tl["kinds"][k]
+        right.step(x, ext(d["share"]), where="post", color=KIND_COLOURS[k], label=KIND_LABELS[k], lw=1.6)
+        right.fill_between(x, ext(d["lo"]), ext(d["hi"]), step="post", color=KIND_COLOURS[k], alpha=0.2, lw=0)
+    dt = tl["deal_time"]
+    if dt:
+        right.axvline(dt["median"], color=KIND_COLOURS["deal"], ls=":", lw=1)
+        right.annotate(f"half the deals by {dt['labels'][1]}", (dt["median"], 0.98), fontsize=7,
+                       ha="left", va="top", xytext=(3, 0), textcoords="offset points")
+    right.set_ylim(0, 1)
+    right.set_xlim(1, T + 1)
+    right.set_ylabel("ended this way by then (95% interval)")
+    right.set_title("cumulative incidence of each ending", fontsize=10)
+    right.legend(loc="center right", fontsize=7, frameon=False)
+    step = max(1, T // 8)
+    for ax in (left, right):
+        ax.set_xticks(x[:T:step], [labels[i] for i in range(0, T, step)], fontsize=7, rotation=30)
+    fig.suptitle(title, x=0.01, ha="left")
+    fig.tight_layout()
+    return fig
+
+
 def trajectories(sc: Scenario, out: Outcomes, title: str, max_issues: int = 8) -> Any:
-    """Offers over rounds for the traced replications, one panel per issue."""
+    """Offers over time for the traced replications: concessions, then the terms per issue.
+
+    First row: for each proposer, what its offers are worth to the other side, round by
+    round (rising lines are concessions). Then one panel per issue: each proposer's offers
+    (circles for the first signatory, triangles for the second), joined proposer by
+    proposer; a star marks the final terms, coloured by how the talks ended.
+    """
     from matplotlib.ticker import MaxNLocator
 
     plt = _plt()
     traces = [t for t in out.traces if t.offer]
+    sig = list(sc.signatories)
     issues = list(range(min(max_issues, len(sc.space.issues))))
     cols = 4
-    rows = int(np.ceil(len(issues) / cols))
+    rows = 1 + int(np.ceil(len(issues) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(11, 2.4 * rows), squeeze=False)
+    top = axes[0]
+    marks = ["o", "^", "s", "D"]
     for tr in traces:
         offers = np.stack(tr.offer)  # (T, rows, I)
         actions = np.stack(tr.action)  # (T, rows)
+        proposers = np.stack(tr.proposer)  # (T, rows)
+        utils = np.stack(tr.offer_utility)  # (T, rows, A)
         for r in range(offers.shape[1]):
-            end = int(out.round[tr.rows[r]]) if tr.rows[r] < out.n else offers.shape[0]
-            rr = np.arange(1, end + 1)
-            for ax, i in zip(axes.ravel(), issues, strict=False):
-                y = np.where(actions[:end, r] == 0, offers[:end, r, i], np.nan)
-                ax.plot(rr, y, marker="o", ms=2.5, lw=0.8, alpha=0.7, color=PALETTE[r % len(PALETTE)])
-                ax.plot(rr[-1], out.terms[tr.rows[r], i], marker="*", ms=7,
-                        color=KIND_COLOURS[KINDS[out.kind[tr.rows[r]]]])
-    for ax, i in zip(axes.ravel(), issues, strict=False):
+            row = tr.rows[r]
+            end = int(out.round[row]) if row < out.n else offers.shape[0]
+            colour = PALETTE[r % len(PALETTE)]
+            for s, p in enumerate(sig[:2]):
+                mine = np.flatnonzero((actions[:end, r] == 0) & (proposers[:end, r] == p))
+                if not len(mine):
+                    continue
+                other = sig[1 - s] if len(sig) == 2 else p
+                top[s].plot(mine + 1, utils[mine, r, other], marker=marks[s], ms=3, lw=0.8, alpha=0.7, color=colour)
+                for ax, i in zip(axes[1:].ravel(), issues, strict=False):
+                    ax.plot(mine + 1, offers[mine, r, i], marker=marks[s], ms=3, lw=0.7, alpha=0.6, color=colour)
+            for ax, i in zip(axes[1:].ravel(), issues, strict=False):
+                ax.plot(end, out.terms[row, i], marker="*", ms=8, color=KIND_COLOURS[KINDS[out.kind[row]]])
+    names = [sc.spec.actors[j].label or sc.actors[j] for j in sig]
+    for s in range(min(2, len(sig))):
+        who, to = names[s], names[1 - s] if len(sig) == 2 else "the others"
+        top[s].set_title(f"{_short(who)}'s offers: worth to {_short(to)}", fontsize=9)
+        top[s].set_ylabel("utility", fontsize=8)
+    for ax in top[min(2, len(sig)):]:
+        ax.axis("off")
+    handles = [plt.Line2D([], [], color="black", marker=marks[s], lw=0, label=f"offer by {_short(names[s])}")
+               for s in range(min(2, len(sig)))]
+    handles += [plt.Line2D([], [], color=KIND_COLOURS[k], marker="*", ms=9, lw=0, label=KIND_LABELS[k])
+                for k in KINDS if any((out.kind[t.rows[t.rows < out.n]] == KINDS.index(k)).any() for t in traces)]
+    top[3].legend(handles=handles, loc="center", fontsize=7, frameon=False)
+    for ax, i in zip(axes[1:].ravel(), issues, strict=False):
         info = sc.space.issues[i]
         ax.set_title(info.label, fontsize=9)
         ax.set_ylim(-0.05, 1.05)
@@ -159,13 +242,21 @@ def trajectories(sc: Scenario, out: Outcomes, title: str, max_issues: int = 8) -
             ax.set_yticks([0, 1], ["no", "yes"])
         else:
             ax.set_yticks([0, 0.5, 1], [f"{info.lo:g}", f"{(info.lo + info.hi) / 2:g}", f"{info.hi:g}"])
-        ax.set_xlabel("round", fontsize=8)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    for ax in axes.ravel()[len(issues):]:
+    unit = "month" if sc.calendar is not None else "round"
+    for ax in axes.ravel():
+        if ax.axison:
+            ax.set_xlabel(f"{unit} (1 = {round_labels(sc)[0]})" if sc.calendar is not None else unit, fontsize=7)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    for ax in axes[1:].ravel()[len(issues):]:
         ax.axis("off")
-    fig.suptitle(title + "  (lines: offers; star: final terms, coloured by outcome)", x=0.01, ha="left")
+    fig.suptitle(title, x=0.01, ha="left")
     fig.tight_layout()
     return fig
+
+
+def _short(name: str) -> str:
+    """A label without its parenthesis: 'Syria (new government)' -> 'Syria'."""
+    return name.split(" (")[0]
 
 
 def drivers(summary: dict[str, Any], title: str, indicator: str | None = None) -> Any:

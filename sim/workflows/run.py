@@ -112,6 +112,9 @@ def write_plots(sc: Scenario, outcomes: dict[str, Outcomes], summaries: dict[str
     if o.traces:
         title_r = "When negotiations ended: deal, walk-out or deadline"
         files += plots.save(plots.rounds(o, sc.spec.protocol.rounds, title_r), folder, "rounds")
+    if o.protocol == "alternating_offers":
+        files += plots.save(plots.timeline(sc, o, f"{title}: how and when the talks end ({o.n:,} replications)"),
+                            folder, "timeline")
         files += plots.save(plots.trajectories(sc, o, "Negotiation trajectories"), folder, "trajectories")
     files += plots.save(plots.drivers(s, "What moves the indicators (drawn assumptions and events)"),
                         folder, "drivers")
