@@ -94,6 +94,21 @@ def reasons_html(sc: Any, summary: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def endings_html(summary: dict[str, Any]) -> str:
+    """Every outcome kind with its 95% interval, and when the deals come."""
+    from sim.analysis.summaries import KIND_LABELS
+
+    rows = "".join(f"<tr><td>{esc(KIND_LABELS.get(k, k))}</td><td>{d['p']:.1%}</td>"
+                   f"<td>[{d['lo']:.1%}, {d['hi']:.1%}]</td></tr>" for k, d in summary["outcome_kinds"].items())
+    out = f"<table><tr><th>ending</th><th>P</th><th>95% CI</th></tr>{rows}</table>"
+    dt = summary.get("timeline", {}).get("deal_time")
+    if dt:
+        q25, med, q75 = dt["labels"]
+        out += (f"<p>Among deals, a quarter are signed by {esc(q25)}, half by {esc(med)}, three quarters by "
+                f"{esc(q75)}; until then the status quo stands.</p>")
+    return out
+
+
 def write_run_report(result: Any, folder: Path) -> None:
     """Write ``report.html`` for a run into ``folder``."""
     (folder / "report.html").write_text(run_report_html(result, folder), encoding="utf-8")
@@ -117,6 +132,10 @@ def run_report_html(result: Any, folder: Path) -> str:
         figure = folder / "terms_by_protocol.png"
         body.append(f"<h2>Protocols compared</h2>{table_html(sc, result.summaries)}"
                     + (img(figure) if figure.exists() else ""))
+    body.append(f"<h2>How and when the talks end</h2>{endings_html(s)}")
+    timeline_png = folder / "timeline.png"
+    if timeline_png.exists():
+        body.append(img(timeline_png))
     for name in ("indicators", "terms", "rounds", "trajectories", "drivers"):
         p = folder / f"{name}.png"
         if p.exists():

@@ -102,7 +102,14 @@ def print_summary(out: Any, sc: Any, summaries: dict[str, dict[str, Any]]) -> No
     for key, d in first["indicators"].items():
         t.add_row(key if compact else d["label"], *[cell(summaries[n]["indicators"][key]) for n in names])
     out.print(t)
+    from sim.analysis.summaries import KIND_LABELS
+
     kinds = first["outcome_kinds"]
-    out.print("Outcomes: " + ", ".join(f"{k} {v['p']:.1%}" for k, v in kinds.items()))
+    out.print("Endings: " + "; ".join(f"{KIND_LABELS.get(k, k)} {v['p']:.1%} [{v['lo']:.1%}, {v['hi']:.1%}]"
+                                      for k, v in kinds.items()), markup=False)
+    deal_time = first.get("timeline", {}).get("deal_time")
+    if deal_time:
+        q25, med, q75 = deal_time["labels"]
+        out.print(f"Deals: a quarter signed by {q25}, half by {med}, three quarters by {q75}", markup=False)
     for line in why_lines(sc, first):
         out.print(f"Why: {line}", markup=False)
