@@ -70,4 +70,4 @@ def test_explain_narrates(write) -> None:
 def test_baseline_explain_in_run(tmp_path) -> None:
     r = sim("run", str(BASELINE), "-n", "300", "--out", str(tmp_path), "--no-plots", "-q", "--explain", "1")
     assert r.returncode == 0, r.stderr
-    assert "Russia keeps Tartus" in r.stdout and "Round 1:" in r.stdout
+    assert "Russia keeps Tartus" in r.stdout and "Round 1 (2025-01):" in r.stdout
