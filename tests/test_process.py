@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
 from sim.engine.beliefs import update
-from sim.engine.model import BREAKDOWN, DEAL, FORCED_EXIT, NegotiationModel
-from sim.scenario.load import load_scenario
+from sim.engine.model import NegotiationModel
+from sim.engine.outcomes import BREAKDOWN, DEAL, FORCED_EXIT
 from sim.ensemble.uncertainty import draw
+from sim.scenario.load import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from sim.engine.planner import Plan, Planner
-from sim.scenario.load import Scenario
 from sim.engine.state import State, _where, apply_effect, normalise_salience
+from sim.scenario.load import Scenario
 
 #: Total likelihood below which an observation counts as off the path of every type.
 OFF_PATH = 1e-300

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.scenario.load import Scenario
 from sim.engine.state import State
 from sim.engine.utility import breakdown_utilities, fill_linked, utilities
+from sim.scenario.load import Scenario
 
 NONE = -1  # no move available
 IMPLICIT_WALK = -2  # the walk-out of scenarios without declared actions
