@@ -6,8 +6,9 @@ import pytest
 from sim.ensemble.blocks import simulate
 from sim.ensemble.executors import ProcessExecutor
 from sim.errors import UsageError
-from sim.experiments.sweep import make_plan, sweep
+from sim.experiments.sweep import make_plan
 from sim.scenario.load import load_scenario
+from sim.workflows.sweep import sweep
 from tests.conftest import two_party
 from tests.sweeps import toy_sweep
 

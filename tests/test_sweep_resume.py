@@ -9,9 +9,9 @@ import time
 import pytest
 
 from sim.errors import UsageError
-from sim.experiments.sweep import open_resume, resume, start, sweep
 from sim.output.workfolder import WorkFolder
 from sim.scenario.load import load_scenario
+from sim.workflows.sweep import open_resume, resume, start, sweep
 from tests.conftest import ROOT
 from tests.sweeps import toy_sweep
 

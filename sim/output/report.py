@@ -94,6 +94,30 @@ def reasons_html(sc: Any, summary: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def protocol_table_html(sc: Any, summaries: dict[str, dict[str, Any]]) -> str:
+    """Tabulate per protocol how talks end, when, who walks out, and what each actor gets.
+
+    All protocols of a run play the same replications with the same drawn parameters, so the
+    differences in this table come from the rules of bargaining, not from sampling.
+    """
+    actors = list(sc.actors)
+    head = ("<tr><th>protocol</th><th>deal</th><th>breakdown</th><th>deadline</th><th>deal round (mean)</th>"
+            "<th>walked out</th>" + "".join(f"<th>utility: {esc(a)}</th>" for a in actors) + "</tr>")
+    rows = []
+    for name, s in summaries.items():
+        kinds = "".join(f"<td class='num'>{s['outcome_kinds'][k]['p']:.1%}</td>"
+                        for k in ("deal", "breakdown", "deadline"))
+        rnd = s["deal_round"].get("mean")
+        walked = ", ".join(f"{a} {k:,}" for a, k in s["reasons"]["walked_out"].items()) or "nobody"
+        util = "".join(f"<td class='num'>{s['utility_mean'][a]:.3f}</td>" for a in actors)
+        rows.append(f"<tr><td><code>{esc(name)}</code></td>{kinds}"
+                    f"<td class='num'>{'' if rnd is None else f'{rnd:.2f}'}</td><td>{esc(walked)}</td>{util}</tr>")
+    note = ("<p class='muted'>Same replications, same drawn parameters and events under every protocol "
+            "(docs/protocols.md says what each protocol assumes). Utilities are means over all replications, "
+            "outside options included where talks broke down.</p>")
+    return f"<table>{head}{''.join(rows)}</table>{note}"
+
+
 def write_run_report(result: Any, folder: Path) -> None:
     """Write ``report.html`` for a run into ``folder``."""
     (folder / "report.html").write_text(run_report_html(result, folder), encoding="utf-8")
@@ -112,10 +136,8 @@ def run_report_html(result: Any, folder: Path) -> str:
     body.append("<h2>Answer</h2>" + indicator_table(result.summaries))
     body.append("<ul>" + "".join(f"<li>{esc(x)}</li>" for x in why_lines(sc, s)) + "</ul>")
     if len(result.summaries) > 1:
-        from sim.output.protocolcompare import table_html
-
         figure = folder / "terms_by_protocol.png"
-        body.append(f"<h2>Protocols compared</h2>{table_html(sc, result.summaries)}"
+        body.append(f"<h2>Protocols compared</h2>{protocol_table_html(sc, result.summaries)}"
                     + (img(figure) if figure.exists() else ""))
     for name in ("indicators", "terms", "rounds", "trajectories", "drivers"):
         p = folder / f"{name}.png"

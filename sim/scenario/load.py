@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import Problem, ScenarioError
+from sim.protocols.registry import problem as protocol_problem
 from sim.scenario.conditions import Cond, ConditionProblem, compile_condition
 from sim.scenario.overlay import Resolved, resolve
 from sim.scenario.params import ParamDef, build_params
@@ -24,7 +25,6 @@ from sim.scenario.pydantic_errors import pydantic_problems
 from sim.scenario.space import MAX_DISCRETE_PACKAGES, IssueInfo, IssueSpace, ValueProblem
 from sim.scenario.yamlsource import PathKey, format_path
 
-PROTOCOL_NAMES = ("alternating_offers", "expected_utility", "nash", "compromise", "baron_ferejohn")
 SALIENCE_TOLERANCE = 1e-3
 
 
@@ -135,6 +135,7 @@ def load_scenario(path: str | Path, *, max_nodes: int | None = None) -> Scenario
         ScenarioError: Every problem, located, in line order.
 
     """
+    # pydantic loads on the first validation, not when the Scenario type is imported
     from pydantic import ValidationError
 
     from sim.scenario.schema import ScenarioSpec
@@ -308,11 +309,9 @@ def _compile(spec: Any, res: Resolved, problems: list[Problem]) -> dict[str, Any
     proto = spec.protocol
     names = [proto.name, *(spec.protocols or [])]
     for n, pname in enumerate(names):
-        if pname not in PROTOCOL_NAMES:
-            close = difflib.get_close_matches(pname, PROTOCOL_NAMES, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            path = ("protocol", "name") if n == 0 else ("protocols", n - 1)
-            bad(path, f"unknown protocol '{pname}'; {hint}allowed: {', '.join(PROTOCOL_NAMES)}")
+        message = protocol_problem(pname)
+        if message:
+            bad(("protocol", "name") if n == 0 else ("protocols", n - 1), message)
     order = signatories
     if proto.order is not None and len(signatories) >= 2:  # else the missing signatory is the one mistake
         sig_names = [actor_names[j] for j in signatories]

@@ -16,7 +16,7 @@ from sim.engine.outcomes import DEAL
 from sim.engine.state import build_state
 from sim.engine.utility import red_lines_hold, utilities
 from sim.ensemble.blocks import block_values, simulate
-from sim.protocols import REGISTRY, get
+from sim.protocols.registry import REGISTRY, get
 from sim.scenario.load import load_scenario
 from tests.conftest import BASELINE
 
