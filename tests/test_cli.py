@@ -12,9 +12,20 @@ def sim(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
                           timeout=600)
 
 
+HEAVY = ("numpy", "scipy", "matplotlib", "mesa", "pydantic", "rich", "yaml", "solara")
+
+
 def test_help_is_quick_and_lists_commands() -> None:
     r = sim("--help")
     assert r.returncode == 0 and "run" in r.stdout and "validate" in r.stdout
+    # Quick means: the entry point and every command's parser load no heavy library (measured
+    # ~0.05 s; the bound leaves room for a busy machine, not for a second of work at start).
+    probe = ("import sys, time; t = time.perf_counter(); import sim.cli; sim.cli.build_parser(); "
+             f"print(time.perf_counter() - t, *[m for m in {HEAVY!r} if m in sys.modules])")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    seconds, *heavy = loaded.stdout.split()
+    assert heavy == []
+    assert float(seconds) < 1.0
 
 
 def test_validate_ok_and_error_exit_codes(write, tmp_path) -> None:
