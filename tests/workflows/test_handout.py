@@ -1,3 +1,5 @@
+import pytest
+
 from sim.analysis.summaries import summarize
 from sim.ensemble.blocks import simulate
 from sim.output.handout import public_brief, role_sheet, write_handout
@@ -17,6 +19,7 @@ def test_role_sheets_say_priorities_red_lines_and_outside_option() -> None:
     assert "22%" not in brief  # private priorities stay private
 
 
+@pytest.mark.slow
 def test_write_handout(tmp_path) -> None:
     sc = load_scenario(SCENARIOS / "teaching" / "syria_bases_seminar.yaml")
     out = simulate(sc, replications=100)

@@ -23,6 +23,7 @@ def scenario(points: int = 4, replications: int = 1000) -> dict:
                      run={"replications": 300, "seed": 11, "block_size": 500, "trajectories": 0})
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_killed_sweep_resumes_to_identical_tables(write, tmp_path) -> None:
     path = write(scenario())

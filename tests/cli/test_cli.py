@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sim.cli import main
 from tests.conftest import BASELINE, ROOT, two_party
 
@@ -78,6 +80,7 @@ def test_explain_narrates(write) -> None:
     assert "Replication 150" in r.stdout and "Outcome:" in r.stdout
 
 
+@pytest.mark.slow
 def test_baseline_explain_in_run(tmp_path) -> None:
     r = sim("run", str(BASELINE), "-n", "300", "--out", str(tmp_path), "--no-plots", "-q", "--explain", "1")
     assert r.returncode == 0, r.stderr
