@@ -150,8 +150,8 @@ def run_parts() -> dict[str, Any]:
 
     parts["import sim.cli"] = time.perf_counter() - t
     t = time.perf_counter()
+    from sim.output.runfolder import RunResult, write_plots
     from sim.scenario.load import load_scenario
-    from sim.workflows.run import RunResult, write_plots
 
     parts["import engine (mesa, numpy, pydantic)"] = time.perf_counter() - t
     steps = []

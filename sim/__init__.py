@@ -2,9 +2,10 @@
 
 The public API, shared by the CLI, the web app, notebooks and tests::
 
-    from sim import load_scenario, run, simulate, summarize, compare
+    from sim import load_scenario, run, compare, sweep, advise, load_run
 
-Names are imported on first use, so ``import sim`` costs nothing (``sim --help`` stays fast).
+Every name is a function or class (never a module), imported on first use, so
+``import sim`` costs nothing (``sim --help`` stays fast). May import anything below it.
 """
 
 from __future__ import annotations
@@ -13,24 +14,32 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
+    # reading scenarios
     "load_scenario": "sim.scenario.load",
     "Scenario": "sim.scenario.load",
     "ScenarioError": "sim.errors",
     "UsageError": "sim.errors",
+    # the model
     "NegotiationModel": "sim.engine.model",
     "Actor": "sim.engine.actors",
-    "simulate": "sim.ensemble.blocks",
     "Outcomes": "sim.engine.outcomes",
-    "summarize": "sim.analysis.summaries",
-    "run": "sim.workflows.run",
-    "RunResult": "sim.workflows.run",
-    "compare": "sim.experiments.compare",
-    "narrate": "sim.analysis.transcript",
+    # computing
+    "simulate": "sim.ensemble.blocks",
     "make_executor": "sim.ensemble.executors",
-    "sweep": "sim.experiments.sweep",
-    "SweepResult": "sim.experiments.sweep",
+    "summarize": "sim.analysis.summaries",
+    "narrate": "sim.analysis.transcript",
     "discover": "sim.experiments.discovery",
-    "advise": "sim.experiments.advise",
+    # whole workflows: compute, then write a folder (out_root=None writes nothing)
+    "run": "sim.workflows.run",
+    "RunResult": "sim.output.runfolder",
+    "compare": "sim.workflows.compare",
+    "sweep": "sim.workflows.sweep",
+    "resume": "sim.workflows.sweep",
+    "SweepResult": "sim.experiments.sweep",
+    "sensitivity": "sim.workflows.sensitivity",
+    "advise": "sim.workflows.advise",
+    # reading a finished run folder back
+    "load_run": "sim.output.finished",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -38,5 +47,7 @@ __all__ = sorted(_EXPORTS)
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value  # later lookups skip this hook
+        return value
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

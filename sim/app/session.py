@@ -21,6 +21,7 @@ import numpy as np
 from sim.app.settings import internal_values, moved
 from sim.engine.model import PASS, PROPOSE, WALK, HumanMove, NegotiationModel, OpenRound
 from sim.engine.outcomes import KINDS
+from sim.engine.utility import fill_linked, red_lines_hold, utilities
 from sim.scenario.load import Scenario
 
 
@@ -144,8 +145,6 @@ class SessionModel(NegotiationModel):
 
     def value_of(self, terms: np.ndarray, actor: int) -> tuple[float, bool, np.ndarray]:
         """Actor's utility of a package (linked issues filled in now), whether its red lines hold, full terms."""
-        from sim.engine.utility import fill_linked, red_lines_hold, utilities
-
         full = fill_linked(self.sc, self.state, terms[None, :], self.state.generosity)
         return (float(utilities(self.state, full)[0, actor]), bool(red_lines_hold(self.sc, full)[0, actor]),
                 full[0])

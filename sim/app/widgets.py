@@ -14,9 +14,12 @@ from typing import Any
 import solara
 from mesa.visualization.utils import force_update, update_counter
 
+from sim.analysis.summaries import summarize
 from sim.analysis.transcript import narrate_model
 from sim.app import plots, registry
 from sim.app.session import SessionModel, outcome_words, terms_words
+from sim.app.settings import settings
+from sim.ensemble.blocks import simulate
 
 ENSEMBLE_SIZE = 500
 
@@ -235,8 +238,6 @@ def Ensemble(model: SessionModel) -> None:
     result, set_result = solara.use_state(None)
 
     def run() -> None:
-        from sim.analysis.summaries import summarize
-        from sim.ensemble.blocks import simulate
 
         out = simulate(m.sc, replications=ENSEMBLE_SIZE, seed=m.run_seed, values=m.fixed, trace=0)
         set_result({"summary": summarize(m.sc, out), "fixed": dict(m.fixed), "seed": m.run_seed})
@@ -262,6 +263,5 @@ def Ensemble(model: SessionModel) -> None:
 
 
 def _settings(m: SessionModel) -> list[Any]:
-    from sim.app.settings import settings
 
     return settings(m.sc)

@@ -3,6 +3,8 @@
 Each command lives in ``sim/cli/commands/<name>.py`` with ``add(subparsers)`` and ``main(args)``.
 Nothing heavy is imported here, so ``sim --help`` answers at once. A user mistake (bad
 scenario, bad flag) prints one located message and exits with status 2, never a traceback.
+May import: ``sim.workflows`` and everything below it; the commands import the library inside
+their handlers, since every command module is imported to build the parser.
 """
 
 from __future__ import annotations

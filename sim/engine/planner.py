@@ -39,6 +39,7 @@ from sim.engine.utility import (
     linked_values,
     utilities,
 )
+from sim.scenario.conditions import compare
 from sim.scenario.load import Scenario
 
 GRID = 33
@@ -570,8 +571,6 @@ class Planner:
         if not extra:
             return feas
         feas = feas.copy()
-        from sim.scenario.conditions import compare
-
         for a, c in extra:
             feas[:, a] &= compare(lv[:, :, il.index(c.issue)], c.op, c.value)
         return feas

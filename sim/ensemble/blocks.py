@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 
 from sim.engine.outcomes import Outcomes
+from sim.ensemble.executors import InlineExecutor
 from sim.ensemble.uncertainty import draw
+from sim.protocols.registry import get
 from sim.scenario.load import Scenario
 
 Progress = Callable[[int], None]
@@ -47,8 +49,6 @@ def block_values(sc: Scenario, n: int, seed: int, block: int, fixed: dict[str, f
 
 def play_task(task: Task) -> Outcomes:
     """Play every block of a task and join them (runs in a worker)."""
-    from sim.protocols import get
-
     proto = get(task.protocol)
     parts = []
     fixed = dict(task.values)
@@ -82,8 +82,6 @@ def simulate(sc: Scenario, *, replications: int | None = None, seed: int | None 
         Outcomes in replication order.
 
     """
-    from sim.ensemble.executors import InlineExecutor
-
     run = sc.spec.run
     reps = replications or run.replications
     seed = run.seed if seed is None else seed

@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from typing import Any
 
+from sim.errors import UsageError
+
 #: Environment of local worker processes (set before they start; glibc reads it once).
 MALLOC_ENV = {
     "MALLOC_MMAP_THRESHOLD_": str(64 * 2**20),
@@ -69,7 +71,6 @@ class DaskExecutor:
             import dask
             from distributed import Client, LocalCluster
         except ImportError:
-            from sim.errors import UsageError
 
             raise UsageError("--executor dask needs Dask: pip install 'dask[distributed]' "
                              "(or the project's dask extra)") from None
@@ -79,7 +80,6 @@ class DaskExecutor:
                 try:
                     client = Client(self.scheduler, timeout="15s")
                 except (OSError, TimeoutError) as exc:
-                    from sim.errors import UsageError
 
                     raise UsageError(f"--scheduler {self.scheduler}: no Dask scheduler answered ({exc}); "
                                      "start one (`dask scheduler`) or leave --scheduler out for a local "

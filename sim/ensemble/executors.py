@@ -11,6 +11,9 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
+from sim.ensemble.dask_executor import DaskExecutor
+from sim.ensemble.signals import ignore_sigint, interrupts_deferred, sigint_ignored
+
 
 class Executor(Protocol):
     """Runs tasks; a context manager so pools and clusters are closed."""
@@ -57,7 +60,6 @@ class ProcessExecutor:
         # forkserver: workers fork from a clean single-threaded server that has the engine
         # imported once (fork from this process is unsafe once numpy, Dask or a web server
         # have started threads; spawn would re-import everything per worker).
-        from sim.ensemble.signals import ignore_sigint, interrupts_deferred, sigint_ignored
 
         if "forkserver" in mp.get_all_start_methods():
             ctx = mp.get_context("forkserver")
@@ -106,7 +108,6 @@ def make_executor(name: str, workers: int | None = None, scheduler: str | None =
     if name == "processes":
         return ProcessExecutor(workers)
     if name == "dask":
-        from sim.ensemble.dask_executor import DaskExecutor
 
         return DaskExecutor(workers, scheduler)
     raise ValueError(f"unknown executor '{name}'; allowed: inline, processes, dask")

@@ -38,9 +38,11 @@ from typing import Any
 
 import numpy as np
 
-from sim.ensemble.blocks import Progress
+from sim.analysis.summaries import proportion, wilson
+from sim.ensemble.blocks import Progress, simulate
 from sim.errors import UsageError
 from sim.experiments.designs import DECIMALS, design_size, from_unit, make_design
+from sim.experiments.evaluate import indicator_counts
 from sim.scenario.load import Scenario
 
 MAX_GRID = 400
@@ -121,7 +123,6 @@ class _Tried:
     def margin(self, p: float) -> float:
         """Margin of an estimate, or of its 95% Wilson bound on the far side in strict mode."""
         if self.strict:
-            from sim.analysis.summaries import wilson
 
             lo, hi = wilson(round(p * self.strict), self.strict)
             p = hi if self.target.below else lo
@@ -283,10 +284,6 @@ def advise(sc: Scenario, target: Target, *, levers: Sequence[str] | None = None,
         UsageError: Without a sweep section, or for unknown lever names.
 
     """
-    from sim.analysis.summaries import proportion
-    from sim.ensemble.blocks import simulate
-    from sim.experiments.evaluate import indicator_counts
-
     if sc.spec.sweep is None:
         raise UsageError(f"{sc.file}: advise needs a sweep: section with levers and their cost")
     every = list(sc.spec.sweep.levers)
@@ -313,35 +310,3 @@ def advise(sc: Scenario, target: Target, *, levers: Sequence[str] | None = None,
     verify = {**proportion(sc.outcomes[target.indicator].evaluate(out.terms, out.kind)), "seed": seed + 1}
     fixed = {lv.name: "scenario value" for lv in every if lv not in free}
     return Advice(sc, target, found, reps, seed, verify, fixed, strict)
-
-
-def write(adv: Advice, out_root: str | Path = "results", *, plots: bool = True, run_id: str | None = None) -> Advice:
-    """Write ``results/<scenario>/advise-<id>/``: advice.json, candidates.csv, manifest and a figure."""
-    from sim.output.results import RunFolder, manifest, new_run_id, utc_now, write_table
-
-    sc = adv.scenario
-    started = utc_now()
-    with RunFolder(out_root, sc.name, run_id or f"advise-{new_run_id()}") as folder:
-        folder.write_json("advice.json", adv.to_json())
-        rows = adv.search.tried
-        cols: dict[str, list[Any]] = {"stage": [r["stage"] for r in rows]}
-        for j, lv in enumerate(adv.search.levers):
-            cols[lv.name] = [r["package"][j] for r in rows]
-        cols.update({"cost": [r["cost"] for r in rows], adv.target.indicator: [r["p"] for r in rows],
-                     "meets_target": [r["meets"] for r in rows]})
-        write_table(folder.tmp / "candidates.csv", cols)
-        files = ["advice.json", "candidates.csv"]
-        if plots:
-            from sim.output.plots import save
-            from sim.output.sweep_plots import advice_figure
-
-            title = (f"{sc.spec.title or sc.name}: cheapest package for {adv.target}\n"
-                     f"{len(rows)} packages × {adv.replications} replications (common random numbers); "
-                     f"star: fresh run, {adv.verify['n']:,} replications")
-            chosen = {"cost": adv.search.best["cost"], "p": adv.search.best["p"], "verify": adv.verify}
-            files += save(advice_figure(rows, chosen, adv.target.value, adv.target.below, title), folder.tmp, "advice")
-        folder.write_json("manifest.json", manifest(
-            sc, seed=adv.seed, replications=adv.replications, protocols=[sc.spec.protocol.name], values={},
-            started=started, kind="advise", extra={"target": str(adv.target), "files": files}))
-    adv.folder = folder.final
-    return adv

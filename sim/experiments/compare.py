@@ -7,7 +7,9 @@ reference. Differences to it are paired replication by replication when the two 
 same number of replications (see :mod:`sim.analysis.differences`); whether they also shared their
 random numbers is recorded, because that is what makes the paired interval narrow.
 
-:func:`compare` is the front door used by ``sim compare``, notebooks and tests.
+This module computes only: :func:`sim.workflows.compare.compare` opens the inputs (reading
+finished run folders back), calls :func:`compare` here and writes the folder
+(:mod:`sim.output.comparefolder`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,12 +26,22 @@ from sim.analysis.summaries import proportion, summarize
 from sim.engine.outcomes import Outcomes
 from sim.ensemble.blocks import Progress, simulate
 from sim.errors import UsageError
-from sim.output.results import RunFolder, utc_now, versions, write_table
+from sim.protocols.registry import check
+from sim.scenario.diff import diff
 from sim.scenario.load import Scenario
 
-COMPARE_FOLDER = "compare"
-TABLE_COLUMNS = ("indicator", "label", "scenario", "name", "n", "k", "p", "lo", "hi",
-                 "diff", "diff_lo", "diff_hi", "discordant", "common_random_numbers", "method")
+
+@dataclass(frozen=True)
+class Recorded:
+    """An input played before (a finished run folder, read back): its outcomes and how it was run."""
+
+    source: str
+    scenario: Scenario
+    outcomes: Outcomes
+    indicators: dict[str, np.ndarray]
+    seed: int
+    replications: int
+    block_size: int
 
 
 @dataclass
@@ -68,18 +79,16 @@ class Entry:
 
 @dataclass
 class Comparison:
-    """A finished comparison: the entries, the table and the folder it was written to."""
+    """A finished comparison: the entries, the table and the folder it was written to (if any)."""
 
     entries: list[Entry]
     table: list[dict[str, Any]]
     protocol: str | None
-    folder: Path | None = None
+    folder: Any = None
     files: list[str] = field(default_factory=list)
 
     def record(self) -> dict[str, Any]:
         """Everything the report needs, JSON-ready (``comparison.json``)."""
-        from sim.scenario.diff import diff
-
         first = self.entries[0]
         return {
             "methods": sorted({r["method"] for r in self.table if r["method"]}),
@@ -94,55 +103,38 @@ class Comparison:
         }
 
 
-def compare(inputs: Sequence[Any], *, replications: int | None = None, seed: int | None = None,
-            protocol: str | None = None, executor: Any = None, out_root: str | Path | None = "results",
-            plots: bool = True, progress: Progress | None = None, compare_id: str | None = None,
-            issues: Sequence[str] | None = None) -> Comparison:
-    """Run or read every input and compare each to the first.
+def compare(inputs: Sequence[Scenario | Recorded], *, replications: int | None = None, seed: int | None = None,
+            protocol: str | None = None, executor: Any = None, progress: Progress | None = None) -> Comparison:
+    """Play every scenario on the reference's random numbers and compare each input to the first.
 
     Args:
-        inputs: Scenario files or run folders (paths), or what :func:`open_input` returns; the first is the
-            reference.
-        replications: For scenario files; default: the first input's.
-        seed: For scenario files; default: the first input's.
+        inputs: Scenarios (played here) or :class:`Recorded` runs; the first is the reference.
+        replications: For scenarios; default: the first input's.
+        seed: For scenarios; default: the first input's.
         protocol: Protocol to compare; default: each input's first.
         executor: From :mod:`sim.ensemble.executors`; inline by default.
-        out_root: Results folder (the comparison goes to ``<out_root>/compare/<id>/``); None to write nothing.
-        plots: Write figures.
         progress: Called with replications finished.
-        compare_id: Folder name; a fresh timestamped id by default.
-        issues: Issues whose terms the figure shows; default: the issues the indicators test.
 
     Raises:
-        UsageError: Fewer than two inputs, a missing input, a bad run folder.
-        ScenarioError: A scenario file with mistakes (before anything runs).
+        UsageError: Inputs that share no indicator.
 
     """
-    started = utc_now()
-    if len(inputs) < 2:
-        raise UsageError("compare needs at least two scenarios or run folders (the first is the reference)")
-    opened = [_open(x) for x in inputs]  # every file checked before any work
-    settings = default_settings(opened[0][2])
+    settings = default_settings(inputs[0])
     seed = settings["seed"] if seed is None else seed
     reps = replications or settings["replications"]
     block = settings["block_size"]
-    check_inputs([obj for _, _, obj in opened], protocol, issues)
     entries = []
-    for label, (kind, source, obj) in zip(_labels([_name_of(o) for o in opened]), opened, strict=True):
-        if kind == "run":
-            from sim.output.finished import read_outcomes
-
-            out, ind = read_outcomes(obj, protocol)
-            sc, e_seed, e_block = obj.scenario, int(obj.manifest["seed"]), int(obj.manifest["block_size"])
+    for label, obj in zip(_labels([_name_of(x) for x in inputs]), inputs, strict=True):
+        if isinstance(obj, Recorded):
+            sc, out, ind = obj.scenario, obj.outcomes, obj.indicators
+            entries.append(Entry(label, obj.source, "run", sc, out, ind, _summary(sc, out, ind), obj.seed,
+                                 obj.block_size))
         else:
             sc = _with_block_size(obj, block)
             out = simulate(sc, replications=reps, seed=seed, protocol=protocol, executor=executor, progress=progress)
-            ind, e_seed, e_block = out.indicators(sc), seed, block
-        entries.append(Entry(label, source, kind, sc, out, ind, _summary(sc, out, ind), e_seed, e_block))
-    result = Comparison(entries, comparison_table(entries), protocol)
-    if out_root is not None:
-        write(result, out_root, compare_id=compare_id, plots=plots, started=started, issues=issues)
-    return result
+            ind = out.indicators(sc)
+            entries.append(Entry(label, obj.file, "file", sc, out, ind, _summary(sc, out, ind), seed, block))
+    return Comparison(entries, comparison_table(entries), protocol)
 
 
 def comparison_table(entries: list[Entry]) -> list[dict[str, Any]]:
@@ -176,89 +168,25 @@ def comparison_table(entries: list[Entry]) -> list[dict[str, Any]]:
     return rows
 
 
-def write(result: Comparison, out_root: str | Path, *, compare_id: str | None = None, plots: bool = True,
-          started: str | None = None, issues: Sequence[str] | None = None) -> Path:
-    """Write the comparison folder atomically: table (CSV, JSON), figures, manifest, report."""
-    from sim.output.comparereport import write_compare_report
-
-    record = result.record()
-    with RunFolder(out_root, COMPARE_FOLDER, compare_id) as folder:
-        write_table(folder.tmp / "comparison.csv",
-                    {c: ["" if r[c] is None else r[c] for r in result.table] for c in TABLE_COLUMNS})
-        folder.write_json("comparison.json", record)
-        result.files = ["comparison.csv", "comparison.json"]
-        if plots:
-            from sim.output.compareplots import write_figures
-
-            result.files += write_figures(result.entries, result.table, folder.tmp, issues)
-        folder.write_json("manifest.json", {
-            "kind": "compare", "compare_id": folder.run_id,
-            "inputs": [{"label": e.label, "source": e.source, "kind": e.kind, "scenario": e.scenario.name,
-                        "sha256": e.scenario.sha256, "seed": e.seed, "replications": e.n,
-                        "block_size": e.block_size, "protocol": e.outcomes.protocol} for e in result.entries],
-            "resolved": {e.label: e.scenario.resolved for e in result.entries},
-            "versions": versions(), "command": _argv(), "started": started or utc_now(), "finished": utc_now(),
-            "files": [*result.files, "report.html"]})
-        write_compare_report(record, folder.tmp)
-    result.folder = folder.final
-    return folder.final
-
-
-def _argv() -> list[str]:
-    import sys
-
-    return list(sys.argv)
-
-
-def open_input(x: Any) -> Any:
-    """Open one input (scenario file, loaded scenario, run folder or opened run) as a Scenario or FinishedRun.
-
-    Raises:
-        UsageError: No such file or folder, or a bad run folder.
-        ScenarioError: A scenario file with mistakes.
-
-    """
-    from sim.output.finished import FinishedRun, open_run
-
-    if isinstance(x, Scenario | FinishedRun):
-        return x
-    path = Path(x)
-    if path.is_dir():
-        return open_run(path)
-    if not path.exists():
-        raise UsageError(f"{x}: no such file or folder; give scenario files or finished run folders "
-                         "(results/<scenario>/<run-id>/)")
-    from sim.scenario.load import load_scenario
-
-    return load_scenario(path)
-
-
 def default_settings(first: Any) -> dict[str, int]:
-    """Seed, replications and block size of the reference input (a Scenario or FinishedRun)."""
+    """Seed, replications and block size of the reference input (a Scenario, a Recorded or finished run)."""
     if isinstance(first, Scenario):
         run = first.spec.run
         return {"seed": run.seed, "replications": run.replications, "block_size": run.block_size}
+    if isinstance(first, Recorded):
+        return {"seed": first.seed, "replications": first.replications, "block_size": first.block_size}
     return {k: int(first.manifest[k]) for k in ("seed", "replications", "block_size")}
 
 
-def _open(x: Any) -> tuple[str, str, Any]:
-    """(kind, source, object) of one input."""
-    obj = open_input(x)
-    if isinstance(obj, Scenario):
-        return "file", obj.file, obj
-    return "run", str(obj.folder), obj
-
-
-def _name_of(opened: tuple[str, str, Any]) -> str:
-    kind, _, obj = opened
-    return obj.scenario.name if kind == "run" else obj.name
+def _name_of(obj: Scenario | Recorded) -> str:
+    return obj.name if isinstance(obj, Scenario) else obj.scenario.name
 
 
 def check_inputs(opened: Sequence[Any], protocol: str | None = None, issues: Sequence[str] | None = None) -> None:
     """Refuse, before any work, a protocol an input cannot play or an issue the reference lacks.
 
     Args:
-        opened: What :func:`open_input` returned for each input.
+        opened: Each input opened: a Scenario, or a finished run (with ``protocols``, ``folder``, ``scenario``).
         protocol: The protocol asked for, if any.
         issues: Issues asked for in the terms figure, if any.
 
@@ -266,14 +194,9 @@ def check_inputs(opened: Sequence[Any], protocol: str | None = None, issues: Seq
         UsageError: An unknown protocol or issue.
 
     """
-    from sim.protocols import REGISTRY
-
     for obj in opened:
         if isinstance(obj, Scenario):
-            name = protocol or obj.spec.protocol.name
-            if name not in REGISTRY:
-                raise UsageError(f"{obj.file}: protocol '{name}' is not available in this version; "
-                                 f"allowed: {', '.join(REGISTRY)}")
+            check(protocol or obj.spec.protocol.name, obj.file)
         elif protocol and protocol not in obj.protocols:
             raise UsageError(f"{obj.folder}: the run did not play protocol '{protocol}'; "
                              f"allowed: {', '.join(obj.protocols)}")

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from sim.errors import UsageError
 
 
 @dataclass
@@ -208,8 +209,6 @@ def discover(summary: dict[str, Any], indicator: str, threshold: float, *, below
         UsageError: For an unknown indicator or a sweep without cases of interest.
 
     """
-    from sim.errors import UsageError
-
     if indicator not in summary["indicators"]:
         raise UsageError(f"unknown indicator '{indicator}'; allowed: {', '.join(summary['indicators'])}")
     levers = summary["levers"]
@@ -247,51 +246,6 @@ def trajectory_table(d: Discovery) -> dict[str, list[Any]]:
             cols[f"{lv['name']}_low"].append(lo if isinstance(lo, str | bool) else float(lo))
             cols[f"{lv['name']}_high"].append(hi if isinstance(hi, str | bool) else float(hi))
     return cols
-
-
-def write_discovery(d: Discovery, folder: Path, *, plots: bool = True, summary: dict[str, Any] | None = None
-                    ) -> list[str]:
-    """Write ``prim_<indicator>.json``, ``.csv`` and figures into ``folder``, each file atomically.
-
-    With the sweep's ``summary`` and two or more levers, also a heatmap of the indicator over
-    the first two levers with the box outlined (``prim_<indicator>_heatmap``).
-    """
-    import os
-    import shutil
-
-    from sim.output.results import write_table
-    from sim.output.workfolder import atomic_write
-
-    stem = f"prim_{d.indicator}"
-    atomic_write(folder / f"{stem}.json", (_dumps(d.to_json()) + "\n").encode("utf-8"))
-    staging = folder / f".tmp-{stem}-{os.getpid()}"
-    staging.mkdir(exist_ok=True)
-    try:
-        write_table(staging / f"{stem}.csv", trajectory_table(d))
-        files = [f"{stem}.json", f"{stem}.csv"]
-        if plots:
-            from sim.output.plots import save
-            from sim.output.sweep_plots import prim_figure
-
-            files += save(prim_figure(d), staging, stem)
-            if summary is not None and len(summary["levers"]) >= 2:
-                from sim.output.sweep_plots import heatmap
-
-                pair = (summary["levers"][0]["name"], summary["levers"][1]["name"])
-                files += save(heatmap(summary, pair, [d.indicator], {d.indicator: d}), staging, f"{stem}_heatmap")
-        for name in files[1:]:
-            os.replace(staging / name, folder / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return files
-
-
-def _dumps(data: Any) -> str:
-    import json
-
-    from sim.output.results import _jsonable
-
-    return json.dumps(data, indent=2, default=_jsonable)
 
 
 def describe(report: dict[str, Any]) -> list[str]:

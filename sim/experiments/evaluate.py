@@ -21,6 +21,7 @@ import numpy as np
 
 from sim.engine.outcomes import Outcomes
 from sim.ensemble.blocks import Progress, Task, layout, play_task
+from sim.ensemble.executors import InlineExecutor
 from sim.scenario.load import Scenario
 
 MAX_TASK_REPLICATIONS = 20_000
@@ -100,8 +101,6 @@ def evaluate(sc: Scenario, points: Sequence[dict[str, float]], *, replications: 
         Point id and its outcomes in replication order, in order of completion.
 
     """
-    from sim.ensemble.executors import InlineExecutor
-
     seed = sc.spec.run.seed if seed is None else seed
     protocol = protocol or sc.spec.protocol.name
     wanted = range(len(points)) if only is None else sorted(set(only))

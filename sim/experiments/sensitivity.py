@@ -43,6 +43,9 @@ import numpy as np
 from sim.engine.outcomes import Outcomes
 from sim.ensemble.blocks import Progress
 from sim.errors import UsageError
+from sim.experiments.designs import from_unit
+from sim.experiments.evaluate import evaluate
+from sim.scenario.distributions import quantiles, to_internal
 from sim.scenario.load import Scenario
 from sim.seeding import DESIGN, stream
 
@@ -62,10 +65,8 @@ class Factor:
     def user(self, u: np.ndarray) -> list[Any]:
         """Map uniforms to this factor's values in user units."""
         if self.kind == "lever":
-            from sim.experiments.designs import from_unit
 
             return [p[0] for p in from_unit([self.spec], u[:, None])]
-        from sim.ensemble.uncertainty import quantiles
 
         vals = quantiles(self.spec, u)
         return [v.item() if isinstance(v, np.generic) else v for v in vals]
@@ -75,7 +76,6 @@ class Factor:
         pdef = sc.params[self.path]
         if self.kind == "lever":
             return np.array([pdef.to_internal(v) for v in values], dtype=float)
-        from sim.ensemble.uncertainty import to_internal
 
         return to_internal(self.spec, pdef, values)
 
@@ -219,8 +219,6 @@ def analyse(sc: Scenario, output: str, *, n: int = 64, replications: int = 100, 
         resamples: Bootstrap resamples.
 
     """
-    from sim.experiments.evaluate import evaluate
-
     seed = sc.spec.run.seed if seed is None else seed
     fn = output_of(sc, output)
     factors = factors_of(sc, which)
@@ -246,36 +244,3 @@ def analyse(sc: Scenario, output: str, *, n: int = 64, replications: int = 100, 
     both = np.concatenate([f_A, f_B])
     return SensitivityResult(output, factors, rows, n, replications, seed, float(both.var()), float(both.mean()),
                              samples)
-
-
-def write(res: SensitivityResult, sc: Scenario, out_root: str | Path = "results", *, plots: bool = True,
-          run_id: str | None = None) -> SensitivityResult:
-    """Write ``results/<scenario>/sensitivity-<id>/``: indices.csv, samples.csv, manifest and the bar plot."""
-    from sim.output.results import RunFolder, manifest, new_run_id, utc_now, write_table
-
-    started = utc_now()
-    with RunFolder(out_root, sc.name, run_id or f"sensitivity-{new_run_id()}") as folder:
-        cols = {k: [r[k] for r in res.rows] for k in res.rows[0]}
-        write_table(folder.tmp / "indices.csv", cols)
-        write_table(folder.tmp / "samples.csv", res.samples)
-        files = ["indices.csv", "samples.csv"]
-        if plots:
-            from sim.output.plots import save
-            from sim.output.sweep_plots import sensitivity_bars
-
-            title = (f"{sc.spec.title or sc.name}: what drives {res.output}\n"
-                     f"Sobol indices, {res.n} base rows × {len(res.factors) + 2} = "
-                     f"{res.n * (len(res.factors) + 2)} points × {res.replications} replications "
-                     f"(mean {res.mean:.2f}, variance {res.variance:.4f})")
-            files += save(sensitivity_bars(res.rows, title), folder.tmp, "sensitivity")
-        folder.write_json("manifest.json", manifest(
-            sc, seed=res.seed, replications=res.replications, protocols=[sc.spec.protocol.name], values={},
-            started=started, kind="sensitivity",
-            extra={"output": res.output, "base_rows": res.n, "points": res.n * (len(res.factors) + 2),
-                   "factors": [{"name": f.name, "kind": f.kind, "path": f.path} for f in res.factors],
-                   "variance": res.variance, "mean": res.mean, "bootstrap": BOOTSTRAP,
-                   "estimator": "scipy.stats.sobol_indices (Saltelli 2010 first order, Jansen total) on the "
-                                "common-random-number estimate of the output at each point",
-                   "files": files}))
-    res.folder = folder.final
-    return res

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -197,3 +198,9 @@ def terms(entries: list[Any], issues: Sequence[str], title: str) -> Any:
     fig.suptitle(title + "  (no deal: status quo or breakdown terms)", x=0.01, ha="left")
     fig.tight_layout()
     return fig
+
+
+def protocol_terms_figure(sc: Any, outcomes: dict[str, Any], title: str) -> Any:
+    """Plot the final terms of the indicators' issues under every protocol of one run (one row per protocol)."""
+    entries = [SimpleNamespace(label=name, scenario=sc, outcomes=out) for name, out in outcomes.items()]
+    return terms(entries, key_issues(sc), title)

@@ -20,6 +20,7 @@ import numpy as np
 
 from sim.engine.outcomes import KINDS, Outcomes
 from sim.errors import ScenarioError, UsageError
+from sim.output.runfolder import RunResult
 from sim.scenario.load import Scenario, load_scenario
 
 HINT = "give a finished run folder (results/<scenario>/<run-id>/) or a scenario file"
@@ -172,3 +173,36 @@ def _to_norm(info: Any, text: str) -> float:
     if info.kind == "binary":
         return info.to_norm(_bool(text))
     return info.to_norm(text)
+
+
+def read_sweep_summary(folder: str | Path) -> dict[str, Any]:
+    """The ``summary.json`` of a finished sweep folder.
+
+    Raises:
+        UsageError: Not a finished sweep folder.
+
+    """
+    folder = Path(folder)
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise UsageError(f"{folder}: not a finished sweep folder (needs manifest.json and summary.json; "
+                         "run `sim sweep FILE` first)") from None
+    if manifest.get("kind") != "sweep":
+        raise UsageError(f"{folder}: is a {manifest.get('kind', 'unknown')} folder, not a sweep")
+    return summary
+
+
+def load_run(folder: str | Path) -> RunResult:
+    """Read a finished run folder back as the :class:`RunResult` :func:`sim.run` returned.
+
+    Raises:
+        UsageError: Not a finished run folder, or a damaged one.
+
+    """
+    done = open_run(folder)
+    summary = read_json(done.folder / "summary.json")
+    summaries = summary["protocols"] if "protocols" in summary else {done.protocols[0]: summary}
+    outcomes = {p: read_outcomes(done, p)[0] for p in done.protocols}
+    return RunResult(done.scenario, outcomes, summaries, done.folder, list(done.manifest.get("files") or []))

@@ -13,7 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from sim.engine.outcomes import Outcomes
+from sim.engine.state import build_state
+from sim.engine.utility import breakdown_utilities
 from sim.output.report import esc, img, indicator_table, page, reasons_html
+from sim.output.runfolder import write_plots
 from sim.scenario.load import Scenario
 
 PRINT_CSS = "<style>@media print{.sheet{page-break-after:always}} .sheet{margin-bottom:3rem}</style>"
@@ -112,8 +116,6 @@ def role_sheet(sc: Scenario, a: int) -> str:
 
 
 def _outside_option_words(sc: Scenario, a: int) -> str:
-    from sim.engine.state import build_state
-    from sim.engine.utility import breakdown_utilities
 
     st = build_state(sc, 1, {})
     _, b = breakdown_utilities(sc, st, st.generosity)
@@ -162,19 +164,19 @@ def debrief(sc: Scenario, summary: dict[str, Any], figures: Path | None) -> str:
             "<li>Where did the outside options decide the outcome rather than the offers?</li></ol></div>")
 
 
-def write_handout(sc: Scenario, folder: Path, *, replications: int = 1000) -> list[str]:
+def write_handout(sc: Scenario, folder: Path, out: Outcomes, summary: dict[str, Any]) -> list[str]:
     """Write the kit into ``folder`` (which must exist): brief, role sheets, debrief, and all in one.
+
+    Args:
+        sc: The scenario.
+        folder: Where to write.
+        out: The debrief's ensemble (:func:`sim.workflows.handout.handout` plays it).
+        summary: Its summary.
 
     Returns:
         The file names written.
 
     """
-    from sim.analysis.summaries import summarize
-    from sim.ensemble.blocks import simulate
-    from sim.workflows.run import write_plots
-
-    out = simulate(sc, replications=replications)
-    summary = summarize(sc, out)
     write_plots(sc, {out.protocol: out}, {out.protocol: summary}, folder)
     files = {"brief.html": public_brief(sc)}
     for a, actor in enumerate(sc.spec.actors):

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from sim.analysis.summaries import KIND_LABELS, round_labels
+from sim.analysis.summaries import timeline as summary_timeline
 from sim.engine.outcomes import KINDS, Outcomes
 from sim.scenario.load import Scenario
 
@@ -136,10 +137,8 @@ def timeline(sc: Scenario, out: Outcomes, title: str) -> Any:
     deal, an eviction, a withdrawal or a walk-out, or still without a deal (the status quo
     standing). Right: each ending's cumulative incidence with its 95% interval.
     """
-    from sim.analysis.summaries import timeline as compute
-
     plt = _plt()
-    tl = compute(sc, out)
+    tl = summary_timeline(sc, out)
     labels = tl["rounds"]
     T = len(labels)
     x = np.arange(1, T + 2)  # round t spans [t, t + 1): the last round gets its full width

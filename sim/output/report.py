@@ -10,7 +10,8 @@ import html
 from pathlib import Path
 from typing import Any
 
-from sim.analysis.summaries import why_lines
+from sim.analysis.summaries import KIND_LABELS, why_lines
+from sim.engine.outcomes import KINDS
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2rem auto;
@@ -96,8 +97,6 @@ def reasons_html(sc: Any, summary: dict[str, Any]) -> str:
 
 def endings_html(summary: dict[str, Any]) -> str:
     """Every outcome kind with its 95% interval, and when the deals come."""
-    from sim.analysis.summaries import KIND_LABELS
-
     rows = "".join(f"<tr><td>{esc(KIND_LABELS.get(k, k))}</td><td>{d['p']:.1%}</td>"
                    f"<td>[{d['lo']:.1%}, {d['hi']:.1%}]</td></tr>" for k, d in summary["outcome_kinds"].items())
     out = f"<table><tr><th>ending</th><th>P</th><th>95% CI</th></tr>{rows}</table>"
@@ -107,6 +106,32 @@ def endings_html(summary: dict[str, Any]) -> str:
         out += (f"<p>Among deals, a quarter are signed by {esc(q25)}, half by {esc(med)}, three quarters by "
                 f"{esc(q75)}; until then the status quo stands.</p>")
     return out
+
+
+def protocol_table_html(sc: Any, summaries: dict[str, dict[str, Any]]) -> str:
+    """Tabulate per protocol how talks end, when, who walks out, and what each actor gets.
+
+    All protocols of a run play the same replications with the same drawn parameters, so the
+    differences in this table come from the rules of bargaining, not from sampling.
+    """
+    actors = list(sc.actors)
+    kinds_seen = [k for k in KINDS if any(s["outcome_kinds"][k]["k"] for s in summaries.values())] or ["deal"]
+    head = ("<tr><th>protocol</th>" + "".join(f"<th>{esc(KIND_LABELS[k])}</th>" for k in kinds_seen)
+            + "<th>deal round (mean)</th>"
+            "<th>walked out</th>" + "".join(f"<th>utility: {esc(a)}</th>" for a in actors) + "</tr>")
+    rows = []
+    for name, s in summaries.items():
+        kinds = "".join(f"<td class='num'>{s['outcome_kinds'][k]['p']:.1%}</td>"
+                        for k in kinds_seen)
+        rnd = s["deal_round"].get("mean")
+        walked = ", ".join(f"{a} {k:,}" for a, k in s["reasons"]["walked_out"].items()) or "nobody"
+        util = "".join(f"<td class='num'>{s['utility_mean'][a]:.3f}</td>" for a in actors)
+        rows.append(f"<tr><td><code>{esc(name)}</code></td>{kinds}"
+                    f"<td class='num'>{'' if rnd is None else f'{rnd:.2f}'}</td><td>{esc(walked)}</td>{util}</tr>")
+    note = ("<p class='muted'>Same replications, same drawn parameters and events under every protocol "
+            "(docs/protocols.md says what each protocol assumes). Utilities are means over all replications, "
+            "outside options included where talks broke down.</p>")
+    return f"<table>{head}{''.join(rows)}</table>{note}"
 
 
 def write_run_report(result: Any, folder: Path) -> None:
@@ -127,10 +152,8 @@ def run_report_html(result: Any, folder: Path) -> str:
     body.append("<h2>Answer</h2>" + indicator_table(result.summaries))
     body.append("<ul>" + "".join(f"<li>{esc(x)}</li>" for x in why_lines(sc, s)) + "</ul>")
     if len(result.summaries) > 1:
-        from sim.output.protocolcompare import table_html
-
         figure = folder / "terms_by_protocol.png"
-        body.append(f"<h2>Protocols compared</h2>{table_html(sc, result.summaries)}"
+        body.append(f"<h2>Protocols compared</h2>{protocol_table_html(sc, result.summaries)}"
                     + (img(figure) if figure.exists() else ""))
     body.append(f"<h2>How and when the talks end</h2>{endings_html(s)}")
     timeline_png = folder / "timeline.png"

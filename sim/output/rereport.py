@@ -12,7 +12,10 @@ import os
 from pathlib import Path
 
 from sim.errors import UsageError
+from sim.output.comparereport import compare_report_html
 from sim.output.finished import open_run, read_json
+from sim.output.report import run_report_html
+from sim.output.runfolder import RunResult
 
 HINT = "give a run folder (results/<scenario>/<run-id>/) or a comparison folder (results/compare/<id>/)"
 
@@ -30,12 +33,9 @@ def rewrite_report(folder: str | Path) -> Path:
     manifest = read_json(folder / "manifest.json", HINT)
     kind = manifest.get("kind", "run") if isinstance(manifest, dict) else "?"
     if kind == "compare":
-        from sim.output.comparereport import compare_report_html
 
         html = compare_report_html(read_json(folder / "comparison.json", HINT), folder)
     elif kind == "run":
-        from sim.output.report import run_report_html
-        from sim.workflows.run import RunResult
 
         run = open_run(folder)
         summary = read_json(folder / "summary.json", HINT)

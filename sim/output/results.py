@@ -12,7 +12,6 @@ import json
 import os
 import platform
 import shutil
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -113,8 +112,9 @@ def versions() -> dict[str, str]:
 
 
 def manifest(sc: Any, *, seed: int, replications: int, protocols: list[str], values: dict[str, float],
-             started: str, kind: str = "run", extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Everything needed to reproduce a run."""
+             started: str, kind: str = "run", command: list[str] | None = None,
+             extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything needed to reproduce a run; ``command`` is the command line, if one made it."""
     return {
         "kind": kind,
         "scenario": sc.name,
@@ -128,7 +128,7 @@ def manifest(sc: Any, *, seed: int, replications: int, protocols: list[str], val
         "protocols": protocols,
         "values": values,
         "versions": versions(),
-        "command": sys.argv,
+        "command": command,
         "started": started,
         "finished": utc_now(),
         **(extra or {}),

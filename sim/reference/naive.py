@@ -8,7 +8,7 @@ the rules of a round and the backward induction (:mod:`sim.reference.plan`) are 
 
 It draws its round-level randomness (recognition, acceptance, events) from its own
 streams keyed by replication, not from the engine's block streams, so the two agree in
-distribution, not replication by replication; ``tests/test_reference.py`` compares them.
+distribution, not replication by replication; ``tests/reference/test_naive.py`` compares them.
 
 The rules of one round (:meth:`ReferenceModel.step`):
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from sim.protocols.registry import NAMES
+
 _SCALARS = ("number", "integer", "string", "boolean")
 _OVERLAY = "Overlay"  # prefix of the relaxed copies of each definition, for variants
 
@@ -61,16 +63,15 @@ def _relax(node: Any) -> Any:
 
 def scenario_schema() -> dict[str, Any]:
     """Build the schema as a dict (JSON Schema draft 2020-12)."""
+    # pydantic loads on first use, not when the scenario package is imported
     from sim.scenario.schema import ScenarioSpec
 
     full = _widen(ScenarioSpec.model_json_schema())
     defs = full.pop("$defs")
     plain_utility = {"type": "number", "minimum": 0, "maximum": 1, "description": "a fixed utility in [0, 1]"}
     defs["OutsideOption"] = {"anyOf": [_widen(plain_utility), defs["OutsideOption"]]}
-    from sim.scenario.load import PROTOCOL_NAMES
-
     # a free string in the models (checked with a did-you-mean), a choice list in the editor
-    defs["Protocol"]["properties"]["name"] = _widen({"type": "string", "enum": list(PROTOCOL_NAMES),
+    defs["Protocol"]["properties"]["name"] = _widen({"type": "string", "enum": list(NAMES),
                                                      "default": "alternating_offers"})
     overlay = _relax(copy.deepcopy(full))
     overlay["required"] = ["extends"]

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import Problem, ScenarioError
+from sim.protocols.registry import problem as protocol_problem
 from sim.scenario.conditions import Cond, ConditionProblem, compile_condition
 from sim.scenario.overlay import Resolved, resolve
 from sim.scenario.params import ParamDef, build_params
@@ -25,7 +26,6 @@ from sim.scenario.pydantic_errors import pydantic_problems
 from sim.scenario.space import MAX_DISCRETE_PACKAGES, IssueInfo, IssueSpace, ValueProblem
 from sim.scenario.yamlsource import PathKey, format_path
 
-PROTOCOL_NAMES = ("alternating_offers", "expected_utility", "nash", "compromise", "baron_ferejohn")
 SALIENCE_TOLERANCE = 1e-3
 
 
@@ -154,6 +154,7 @@ def load_scenario(path: str | Path, *, max_nodes: int | None = None) -> Scenario
         ScenarioError: Every problem, located, in line order.
 
     """
+    # pydantic loads on the first validation, not when the Scenario type is imported
     from pydantic import ValidationError
 
     from sim.scenario.schema import ScenarioSpec
@@ -184,225 +185,295 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 # --- cross-field checks and compilation ------------------------------------------------
 
 def _compile(spec: Any, res: Resolved, problems: list[Problem]) -> dict[str, Any]:
-    """Check what one field cannot check alone, and build the engine's structures."""
+    """Check what one field cannot check alone, and build the engine's structures.
 
-    def bad(path: PathKey, message: str) -> None:
-        file, line = res.loc(path)
-        problems.append(Problem(file, line, format_path(path, res.data), message))
-
-    issue_names = [i.name for i in spec.issues]
-    infos: dict[str, IssueInfo] = {}
-    for i, iss in enumerate(spec.issues):
-        info = IssueInfo(iss.name, iss.label or iss.name.replace("_", " "), iss.kind,
-                         iss.min if iss.min is not None else 0.0, iss.max if iss.max is not None else 1.0,
-                         tuple(iss.levels or ()), iss.units or "")
-        infos[iss.name] = info
-        for key in ("status_quo", "breakdown"):
-            val = getattr(iss, key)
-            if val is not None:
-                try:
-                    info.to_norm(val)
-                except ValueProblem as exc:
-                    bad(("issues", i, key), str(exc))
-
-    def issue_ref(path: PathKey, name: str) -> bool:
-        if name in infos:
-            return True
-        close = difflib.get_close_matches(name, issue_names, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        bad(path, f"no issue named '{name}'{hint} allowed: {', '.join(issue_names)}")
-        return False
-
-    actor_names = [a.name for a in spec.actors]
-    signatories = [j for j, a in enumerate(spec.actors) if a.role == "signatory"]
-    if len(signatories) < 2:
-        bad(("actors",), f"at least two actors need role: signatory (found {len(signatories)}); "
-                         "a deal needs two parties")
-    for j, a in enumerate(spec.actors):
-        total = 0.0
-        for iname, pos in a.positions.items():
-            if issue_ref(("actors", j, "positions", iname), iname):
-                try:
-                    infos[iname].to_norm(pos.ideal)
-                except ValueProblem as exc:
-                    bad(("actors", j, "positions", iname, "ideal"), str(exc))
-            total += pos.salience
-        if a.positions and abs(total - 1.0) > SALIENCE_TOLERANCE:
-            bad(("actors", j, "positions"), f"saliences of '{a.name}' sum to {total:.4g}; "
-                                            "allowed: they must sum to 1 (each is a share of attention)")
-        if not a.positions:
-            bad(("actors", j, "positions"), "an actor needs at least one position (issue: {ideal, salience})")
-
-    linked: dict[str, int] = {}
-    rules: list[LinkageRule] = []
-    for k, lk in enumerate(spec.linkage):
-        base = ("linkage", k)
-        if lk.actor not in actor_names:
-            bad((*base, "actor"), f"no actor named '{lk.actor}'; allowed: {', '.join(actor_names)}")
-        elif spec.actors[actor_names.index(lk.actor)].role != "influencer":
-            bad((*base, "actor"), f"'{lk.actor}' is a signatory; linkage is for influencers, who offer "
-                                  "from outside the deal")
-        if not issue_ref((*base, "issue"), lk.issue):
-            continue
-        if lk.issue in linked:
-            bad((*base, "issue"), f"'{lk.issue}' is already set by linkage '{spec.linkage[linked[lk.issue]].name}';"
-                                  " allowed: one linkage per issue")
-            continue
-        linked[lk.issue] = k
-        deps_ok = True
-        for d, dep in enumerate(lk.depends_on):
-            if not issue_ref((*base, "depends_on", d), dep):
-                deps_ok = False
-            elif infos[dep].kind == "continuous":
-                bad((*base, "depends_on", d), f"'{dep}' is continuous; allowed: ordinal or binary deal issues "
-                                              "(the engine enumerates their packages)")
-                deps_ok = False
-        if not deps_ok:
-            continue
-        target = infos[lk.issue]
-        xs, ys = [], []
-        for t, (x, y) in enumerate(lk.table):
-            try:
-                xs.append(infos[lk.depends_on[0]].to_norm(x) if isinstance(x, str | bool)
-                          else _unit(x))
-            except ValueProblem as exc:
-                bad((*base, "table", t, 0), str(exc))
-            except ValueError:
-                bad((*base, "table", t, 0), f"{x!r}: allowed: a level of '{lk.depends_on[0]}' or a number in [0, 1]")
-            try:
-                ys.append(target.to_norm(y))
-            except ValueProblem as exc:
-                bad((*base, "table", t, 1), str(exc))
-        if len(xs) == len(lk.table) and len(ys) == len(lk.table):
-            order = np.argsort(xs, kind="stable")
-            xs_a, ys_a = np.asarray(xs)[order], np.asarray(ys)[order]
-            if len(set(xs)) != len(xs):
-                bad((*base, "table"), "table has the same x twice; allowed: one row per level")
-            rules.append(LinkageRule(lk.name, actor_names.index(lk.actor) if lk.actor in actor_names else -1,
-                                     issue_names.index(lk.issue), tuple(issue_names.index(d) for d in lk.depends_on),
-                                     lk.combine, xs_a, ys_a))
-        if lk.floor is not None:
-            try:
-                target.to_norm(lk.floor)
-            except ValueProblem as exc:
-                bad((*base, "floor"), str(exc))
-    for k, lk in enumerate(spec.linkage):
-        for d, dep in enumerate(lk.depends_on):
-            if dep in linked:
-                bad(("linkage", k, "depends_on", d), f"'{dep}' is itself set by linkage; allowed: deal issues")
-
-    space = IssueSpace(tuple(infos[n] for n in issue_names), tuple(sorted(issue_names.index(n) for n in linked)))
-    if space.n_packages() > MAX_DISCRETE_PACKAGES:
-        bad(("issues",), f"the ordinal and binary deal issues make {space.n_packages():,} packages; allowed: at most "
-                         f"{MAX_DISCRETE_PACKAGES:,} (use fewer levels, or make an issue continuous)")
-
-    red_lines: list[tuple[Cond, ...]] = []
-    for j, a in enumerate(spec.actors):
-        conds = []
-        for r, rl in enumerate(a.red_lines):
-            try:
-                conds.append(compile_condition(rl.model_dump(exclude={"note", "source"}), space))
-            except ConditionProblem as exc:
-                bad(("actors", j, "red_lines", r, *exc.path), str(exc))
-                continue
-            if (conds[-1].op, conds[-1].value) in (("<", 0.0), (">", 1.0)):  # past the issue's end: no deal at all
-                end = "lowest" if conds[-1].op == "<" else "highest"
-                bad(("actors", j, "red_lines", r, "op"), f"'{rl.issue}' {rl.op} {rl.value} can never hold: it is the "
-                                                         f"{end} value of '{rl.issue}'; allowed: a condition some "
-                                                         "value of the issue meets")
-        red_lines.append(tuple(conds))
-
-    outcomes: dict[str, Cond] = {}
-    for oname in spec.outcomes:
-        if oname in infos or oname in actor_names:
-            what = "an issue" if oname in infos else "an actor"
-            bad(("outcomes", oname), f"indicator name '{oname}' is also {what}'s name; outcomes.csv has one "
-                                     "column per issue, actor and indicator, so choose another name")
-    for oname, out in spec.outcomes.items():
-        try:
-            outcomes[oname] = compile_condition(out.when, space)
-        except ConditionProblem as exc:
-            bad(("outcomes", oname, "when", *exc.path), str(exc))
-
-    proto = spec.protocol
-    names = [proto.name, *(spec.protocols or [])]
-    for n, pname in enumerate(names):
-        if pname not in PROTOCOL_NAMES:
-            close = difflib.get_close_matches(pname, PROTOCOL_NAMES, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            path = ("protocol", "name") if n == 0 else ("protocols", n - 1)
-            bad(path, f"unknown protocol '{pname}'; {hint}allowed: {', '.join(PROTOCOL_NAMES)}")
-    order = signatories
-    if proto.order is not None and len(signatories) >= 2:  # else the missing signatory is the one mistake
-        sig_names = [actor_names[j] for j in signatories]
-        strangers = [o for o, oname in enumerate(proto.order) if oname not in sig_names]
-        for o in strangers:
-            bad(("protocol", "order", o), f"'{proto.order[o]}' is not a signatory; allowed: {', '.join(sig_names)}")
-        if sorted(proto.order) == sorted(sig_names):
-            order = [actor_names.index(o) for o in proto.order]
-        elif not strangers:
-            bad(("protocol", "order"), f"order must list every signatory once: {', '.join(sig_names)}")
-    if isinstance(proto.weights, dict):
-        sig_names = [actor_names[j] for j in signatories]
-        for wname in proto.weights:
-            if wname not in sig_names:
-                bad(("protocol", "weights", wname), f"'{wname}' is not a signatory; allowed: {', '.join(sig_names)}")
-        missing = [s for s in sig_names if s not in proto.weights]
-        if missing:
-            bad(("protocol", "weights"), f"declared weights need every signatory; missing: {', '.join(missing)}")
-
+    One checker per section of the format (:class:`_Sections`), all adding to ``problems``;
+    a new field touches the checker of its section only. Parameter paths are checked only
+    when the sections before them are sound (they are built from those sections).
+    """
+    s = _Sections(spec, res, problems)
+    s.issues()
+    s.actors()
+    s.linkage()
+    s.deal_space()
+    s.red_lines()
+    s.outcomes()
+    s.protocol()
     if problems:
         return {}
-    params = build_params(spec, infos)
+    s.params = build_params(spec, s.infos)
+    s.events()
+    s.uncertainty()
+    s.sweep()
+    s.process()
+    return {"space": s.space, "params": s.params, "actors": tuple(s.actor_names), "signatories": tuple(s.order),
+            "red_lines": tuple(s.red_line_conds), "linkage": tuple(s.rules), "events": tuple(s.event_rules),
+            "outcomes": s.indicators, **s.process_fields}
 
-    def check_target(path: PathKey, target: str) -> ParamDef | None:
-        if target in params:
-            return params[target]
-        close = difflib.get_close_matches(target, list(params), n=1)
+
+class _Sections:
+    """The cross-field checks of each section of the format, sharing one collector of problems."""
+
+    def __init__(self, spec: Any, res: Resolved, problems: list[Problem]) -> None:
+        self.spec, self.res, self.problems = spec, res, problems
+        self.issue_names = [i.name for i in spec.issues]
+        self.actor_names = [a.name for a in spec.actors]
+        self.infos: dict[str, IssueInfo] = {}
+        self.signatories: list[int] = []
+        self.order: list[int] = []
+        self.linked: dict[str, int] = {}
+        self.rules: list[LinkageRule] = []
+        self.space: IssueSpace | None = None
+        self.red_line_conds: list[tuple[Cond, ...]] = []
+        self.indicators: dict[str, Cond] = {}
+        self.params: dict[str, ParamDef] = {}
+        self.event_rules: list[EventRule] = []
+        self.process_fields: dict[str, Any] = {}
+
+    def bad(self, path: PathKey, message: str) -> None:
+        """Record a problem at ``path`` (file and line from the resolved source)."""
+        file, line = self.res.loc(path)
+        self.problems.append(Problem(file, line, format_path(path, self.res.data), message))
+
+    def issue_ref(self, path: PathKey, name: str) -> bool:
+        """Whether ``name`` is an issue; else record the problem with a did-you-mean."""
+        if name in self.infos:
+            return True
+        close = difflib.get_close_matches(name, self.issue_names, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        self.bad(path, f"no issue named '{name}'{hint} allowed: {', '.join(self.issue_names)}")
+        return False
+
+    def check_target(self, path: PathKey, target: str) -> ParamDef | None:
+        """The parameter a path names; else record the problem."""
+        if target in self.params:
+            return self.params[target]
+        close = difflib.get_close_matches(target, list(self.params), n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
-        bad(path, f"'{target}' is not a parameter; {hint}allowed: a path such as actors.NAME.patience, "
-                  "actors.NAME.positions.ISSUE.ideal, linkage.NAME.generosity, issues.NAME.status_quo "
-                  "(`sim params FILE` lists them all)")
+        self.bad(path, f"'{target}' is not a parameter; {hint}allowed: a path such as actors.NAME.patience, "
+                       "actors.NAME.positions.ISSUE.ideal, linkage.NAME.generosity, issues.NAME.status_quo "
+                       "(`sim params FILE` lists them all)")
         return None
 
-    events: list[EventRule] = []
-    for e, ev in enumerate(spec.events):
-        effects = []
-        for f, eff in enumerate(ev.effects):
-            pdef = check_target(("events", e, "effects", f, "target"), eff.target)
+    def issues(self) -> None:
+        """``issues:``: each issue's scale; status quo and breakdown terms on it."""
+        for i, iss in enumerate(self.spec.issues):
+            info = IssueInfo(iss.name, iss.label or iss.name.replace("_", " "), iss.kind,
+                             iss.min if iss.min is not None else 0.0, iss.max if iss.max is not None else 1.0,
+                             tuple(iss.levels or ()), iss.units or "")
+            self.infos[iss.name] = info
+            for key in ("status_quo", "breakdown"):
+                val = getattr(iss, key)
+                if val is not None:
+                    try:
+                        info.to_norm(val)
+                    except ValueProblem as exc:
+                        self.bad(("issues", i, key), str(exc))
+
+    def actors(self) -> None:
+        """``actors:``: two signatories at least; positions on known issues, saliences summing to 1."""
+        spec, bad = self.spec, self.bad
+        self.signatories = [j for j, a in enumerate(spec.actors) if a.role == "signatory"]
+        self.order = self.signatories
+        if len(self.signatories) < 2:
+            bad(("actors",), f"at least two actors need role: signatory (found {len(self.signatories)}); "
+                             "a deal needs two parties")
+        for j, a in enumerate(spec.actors):
+            total = 0.0
+            for iname, pos in a.positions.items():
+                if self.issue_ref(("actors", j, "positions", iname), iname):
+                    try:
+                        self.infos[iname].to_norm(pos.ideal)
+                    except ValueProblem as exc:
+                        bad(("actors", j, "positions", iname, "ideal"), str(exc))
+                total += pos.salience
+            if a.positions and abs(total - 1.0) > SALIENCE_TOLERANCE:
+                bad(("actors", j, "positions"), f"saliences of '{a.name}' sum to {total:.4g}; "
+                                                "allowed: they must sum to 1 (each is a share of attention)")
+            if not a.positions:
+                bad(("actors", j, "positions"), "an actor needs at least one position (issue: {ideal, salience})")
+
+    def linkage(self) -> None:
+        """``linkage:``: influencers' conditional offers, one per issue, tables on the issues' scales."""
+        spec, bad, infos, actor_names, issue_names = self.spec, self.bad, self.infos, self.actor_names, self.issue_names
+        linked = self.linked
+        for k, lk in enumerate(spec.linkage):
+            base = ("linkage", k)
+            if lk.actor not in actor_names:
+                bad((*base, "actor"), f"no actor named '{lk.actor}'; allowed: {', '.join(actor_names)}")
+            elif spec.actors[actor_names.index(lk.actor)].role != "influencer":
+                bad((*base, "actor"), f"'{lk.actor}' is a signatory; linkage is for influencers, who offer "
+                                      "from outside the deal")
+            if not self.issue_ref((*base, "issue"), lk.issue):
+                continue
+            if lk.issue in linked:
+                bad((*base, "issue"), f"'{lk.issue}' is already set by linkage "
+                                      f"'{spec.linkage[linked[lk.issue]].name}'; allowed: one linkage per issue")
+                continue
+            linked[lk.issue] = k
+            deps_ok = True
+            for d, dep in enumerate(lk.depends_on):
+                if not self.issue_ref((*base, "depends_on", d), dep):
+                    deps_ok = False
+                elif infos[dep].kind == "continuous":
+                    bad((*base, "depends_on", d), f"'{dep}' is continuous; allowed: ordinal or binary deal issues "
+                                                  "(the engine enumerates their packages)")
+                    deps_ok = False
+            if not deps_ok:
+                continue
+            target = infos[lk.issue]
+            xs, ys = [], []
+            for t, (x, y) in enumerate(lk.table):
+                try:
+                    xs.append(infos[lk.depends_on[0]].to_norm(x) if isinstance(x, str | bool)
+                              else _unit(x))
+                except ValueProblem as exc:
+                    bad((*base, "table", t, 0), str(exc))
+                except ValueError:
+                    bad((*base, "table", t, 0), f"{x!r}: allowed: a level of '{lk.depends_on[0]}' or a number in "
+                                                "[0, 1]")
+                try:
+                    ys.append(target.to_norm(y))
+                except ValueProblem as exc:
+                    bad((*base, "table", t, 1), str(exc))
+            if len(xs) == len(lk.table) and len(ys) == len(lk.table):
+                order = np.argsort(xs, kind="stable")
+                xs_a, ys_a = np.asarray(xs)[order], np.asarray(ys)[order]
+                if len(set(xs)) != len(xs):
+                    bad((*base, "table"), "table has the same x twice; allowed: one row per level")
+                self.rules.append(LinkageRule(lk.name, actor_names.index(lk.actor) if lk.actor in actor_names else -1,
+                                              issue_names.index(lk.issue),
+                                              tuple(issue_names.index(d) for d in lk.depends_on),
+                                              lk.combine, xs_a, ys_a))
+            if lk.floor is not None:
+                try:
+                    target.to_norm(lk.floor)
+                except ValueProblem as exc:
+                    bad((*base, "floor"), str(exc))
+        for k, lk in enumerate(spec.linkage):
+            for d, dep in enumerate(lk.depends_on):
+                if dep in linked:
+                    bad(("linkage", k, "depends_on", d), f"'{dep}' is itself set by linkage; allowed: deal issues")
+
+    def deal_space(self) -> None:
+        """The deal packages the issues make (linked issues are not dealt on)."""
+        names = self.issue_names
+        self.space = IssueSpace(tuple(self.infos[n] for n in names),
+                                tuple(sorted(names.index(n) for n in self.linked)))
+        if self.space.n_packages() > MAX_DISCRETE_PACKAGES:
+            self.bad(("issues",), f"the ordinal and binary deal issues make {self.space.n_packages():,} packages; "
+                                  f"allowed: at most {MAX_DISCRETE_PACKAGES:,} (use fewer levels, or make an issue "
+                                  "continuous)")
+
+    def red_lines(self) -> None:
+        """``actors[].red_lines``: declared conditions some value of the issue can meet."""
+        bad = self.bad
+        for j, a in enumerate(self.spec.actors):
+            conds = []
+            for r, rl in enumerate(a.red_lines):
+                try:
+                    conds.append(compile_condition(rl.model_dump(exclude={"note", "source"}), self.space))
+                except ConditionProblem as exc:
+                    bad(("actors", j, "red_lines", r, *exc.path), str(exc))
+                    continue
+                if (conds[-1].op, conds[-1].value) in (("<", 0.0), (">", 1.0)):  # past the issue's end: no deal
+                    end = "lowest" if conds[-1].op == "<" else "highest"
+                    bad(("actors", j, "red_lines", r, "op"), f"'{rl.issue}' {rl.op} {rl.value} can never hold: it "
+                                                             f"is the {end} value of '{rl.issue}'; allowed: a "
+                                                             "condition some value of the issue meets")
+            self.red_line_conds.append(tuple(conds))
+
+    def outcomes(self) -> None:
+        """``outcomes:``: indicator names apart from issue and actor names; their conditions."""
+        spec, bad = self.spec, self.bad
+        for oname in spec.outcomes:
+            if oname in self.infos or oname in self.actor_names:
+                what = "an issue" if oname in self.infos else "an actor"
+                bad(("outcomes", oname), f"indicator name '{oname}' is also {what}'s name; outcomes.csv has one "
+                                         "column per issue, actor and indicator, so choose another name")
+        for oname, out in spec.outcomes.items():
+            try:
+                self.indicators[oname] = compile_condition(out.when, self.space)
+            except ConditionProblem as exc:
+                bad(("outcomes", oname, "when", *exc.path), str(exc))
+
+    def protocol(self) -> None:
+        """``protocol:`` and ``protocols:``: registered names; order and weights name the signatories."""
+        bad, actor_names, signatories = self.bad, self.actor_names, self.signatories
+        proto = self.spec.protocol
+        names = [proto.name, *(self.spec.protocols or [])]
+        for n, pname in enumerate(names):
+            message = protocol_problem(pname)
+            if message:
+                bad(("protocol", "name") if n == 0 else ("protocols", n - 1), message)
+        if proto.order is not None and len(signatories) >= 2:  # else the missing signatory is the one mistake
+            sig_names = [actor_names[j] for j in signatories]
+            strangers = [o for o, oname in enumerate(proto.order) if oname not in sig_names]
+            for o in strangers:
+                bad(("protocol", "order", o), f"'{proto.order[o]}' is not a signatory; allowed: {', '.join(sig_names)}")
+            if sorted(proto.order) == sorted(sig_names):
+                self.order = [actor_names.index(o) for o in proto.order]
+            elif not strangers:
+                bad(("protocol", "order"), f"order must list every signatory once: {', '.join(sig_names)}")
+        if isinstance(proto.weights, dict):
+            sig_names = [actor_names[j] for j in signatories]
+            for wname in proto.weights:
+                if wname not in sig_names:
+                    bad(("protocol", "weights", wname), f"'{wname}' is not a signatory; allowed: "
+                                                        f"{', '.join(sig_names)}")
+            missing = [s for s in sig_names if s not in proto.weights]
+            if missing:
+                bad(("protocol", "weights"), f"declared weights need every signatory; missing: {', '.join(missing)}")
+
+    def events(self) -> None:
+        """``events:``: effects on parameters, values on their scales, rounds before the deadline."""
+        bad, rounds = self.bad, self.spec.protocol.rounds
+        for e, ev in enumerate(self.spec.events):
+            effects = []
+            for f, eff in enumerate(ev.effects):
+                pdef = self.check_target(("events", e, "effects", f, "target"), eff.target)
+                if pdef is None:
+                    continue
+                mode = "set" if eff.set is not None else ("add" if eff.add is not None else "scale")
+                raw = getattr(eff, mode)
+                try:
+                    val = pdef.to_internal(raw) if mode == "set" else float(raw)
+                except ValueError as exc:
+                    bad(("events", e, "effects", f, mode), str(exc))
+                    continue
+                effects.append((eff.target, mode, val))
+            self.event_rules.append(EventRule(ev.name, ev.round, tuple(effects)))
+            if ev.round > rounds:
+                bad(("events", e, "round"), f"round {ev.round} is after the deadline; allowed: 1 to {rounds}")
+
+    def uncertainty(self) -> None:
+        """``uncertainty:``: one distribution per parameter, bounds and values on its scale."""
+        bad, spec = self.bad, self.spec
+        for u, unc in enumerate(spec.uncertainty):
+            pdef = self.check_target(("uncertainty", u, "param"), unc.param)
             if pdef is None:
                 continue
-            mode = "set" if eff.set is not None else ("add" if eff.add is not None else "scale")
-            raw = getattr(eff, mode)
-            try:
-                val = pdef.to_internal(raw) if mode == "set" else float(raw)
-            except ValueError as exc:
-                bad(("events", e, "effects", f, mode), str(exc))
-                continue
-            effects.append((eff.target, mode, val))
-        events.append(EventRule(ev.name, ev.round, tuple(effects)))
-        if ev.round > proto.rounds:
-            bad(("events", e, "round"), f"round {ev.round} is after the deadline; allowed: 1 to {proto.rounds}")
-    for u, unc in enumerate(spec.uncertainty):
-        pdef = check_target(("uncertainty", u, "param"), unc.param)
-        if pdef is None:
-            continue
-        values = unc.values if unc.dist == "choice" else [v for v in (unc.low, unc.high) if v is not None]
-        for v, val in enumerate(values):
-            try:
-                pdef.to_internal(val)
-            except ValueError as exc:
-                key = ("values", v) if unc.dist == "choice" else (("low",) if v == 0 else ("high",))
-                bad(("uncertainty", u, *key), str(exc))
-    seen: dict[str, int] = {}
-    for u, unc in enumerate(spec.uncertainty):
-        if unc.param in seen:
-            bad(("uncertainty", u, "param"), f"'{unc.param}' already has a distribution (entry {seen[unc.param]}); "
-                                             "allowed: one per parameter")
-        seen[unc.param] = u
-    if spec.sweep is not None:
+            values = unc.values if unc.dist == "choice" else [v for v in (unc.low, unc.high) if v is not None]
+            for v, val in enumerate(values):
+                try:
+                    pdef.to_internal(val)
+                except ValueError as exc:
+                    key = ("values", v) if unc.dist == "choice" else (("low",) if v == 0 else ("high",))
+                    bad(("uncertainty", u, *key), str(exc))
+        seen: dict[str, int] = {}
+        for u, unc in enumerate(spec.uncertainty):
+            if unc.param in seen:
+                bad(("uncertainty", u, "param"), f"'{unc.param}' already has a distribution (entry "
+                                                 f"{seen[unc.param]}); allowed: one per parameter")
+            seen[unc.param] = u
+
+    def sweep(self) -> None:
+        """``sweep:``: unique lever names, one lever per parameter, values on its scale."""
+        if self.spec.sweep is None:
+            return
+        bad = self.bad
         first: dict[str, str] = {}  # name or target → the lever that used it first
-        for v, lever in enumerate(spec.sweep.levers):
+        for v, lever in enumerate(self.spec.sweep.levers):
             if lever.name in first:
                 bad(("sweep", "levers", v, "name"), f"lever name '{lever.name}' is used twice; names must be unique")
             if lever.target in first:
@@ -410,7 +481,7 @@ def _compile(spec: Any, res: Resolved, problems: list[Problem]) -> dict[str, Any
                                                       f"'{first[lever.target]}'; allowed: one lever per parameter")
             first.setdefault(lever.name, lever.name)
             first.setdefault(lever.target, lever.name)
-            pdef = check_target(("sweep", "levers", v, "target"), lever.target)
+            pdef = self.check_target(("sweep", "levers", v, "target"), lever.target)
             if pdef is None:
                 continue
             keyed = (list(enumerate(lever.values)) if lever.values is not None
@@ -421,10 +492,10 @@ def _compile(spec: Any, res: Resolved, problems: list[Problem]) -> dict[str, Any
                 except ValueError as exc:
                     where = ("values", key) if lever.values is not None else (key,)
                     bad(("sweep", "levers", v, *where), str(exc))
-    process = compile_process(spec, infos, space, params, order, bad)
-    return {"space": space, "params": params, "actors": tuple(actor_names), "signatories": tuple(order),
-            "red_lines": tuple(red_lines), "linkage": tuple(rules), "events": tuple(events), "outcomes": outcomes,
-            **process}
+
+    def process(self) -> None:
+        """``timing:``, ``actions:``, ``private:`` types and strategies (sim.scenario.process)."""
+        self.process_fields = compile_process(self.spec, self.infos, self.space, self.params, self.order, self.bad)
 
 
 def _unit(x: Any) -> float:

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.scenario.distributions import quantiles, to_internal
 from sim.scenario.params import ParamDef
 from sim.scenario.space import IssueInfo, IssueSpace, ValueProblem
 from sim.scenario.yamlsource import PathKey
@@ -88,8 +89,6 @@ def marginal_grid(dist: Any, pdef: ParamDef) -> tuple[np.ndarray, np.ndarray]:
     A continuous distribution is cut into ``types`` equal-probability bins, each represented
     by the quantile at its middle; a ``choice`` keeps its values and weights.
     """
-    from sim.ensemble.uncertainty import quantiles, to_internal
-
     if dist.dist == "choice":
         w = np.asarray(dist.weights if dist.weights is not None else [1.0] * len(dist.values), dtype=float)
         vals = to_internal(dist, pdef, list(dist.values))

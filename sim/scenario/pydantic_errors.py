@@ -220,6 +220,7 @@ def _field_names(model: Any) -> list[str]:
 
 def _tags_of(loc: tuple[Any, ...], data: Any) -> list[str]:
     """List the values of a discriminated union's tag field (e.g. the distribution names)."""
+    # pydantic loads on first use, not when the scenario package is imported
     from sim.scenario.schema import ScenarioSpec
 
     tp: Any = ScenarioSpec
@@ -291,6 +292,7 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
 
 def _model_at(loc: tuple[Any, ...], data: Any) -> Any:
     """Find the pydantic model class that owns the last key of ``loc`` (None if not a model)."""
+    # pydantic loads on first use, not when the scenario package is imported
     from pydantic import BaseModel
 
     from sim.scenario.schema import ScenarioSpec

@@ -22,6 +22,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from sim.solvers.bdm import weighted_median
+
 CYCLES = 500
 BISECTIONS = 56
 STEP_TOL = 1e-12
@@ -176,8 +178,6 @@ def start_point(base: np.ndarray, d: np.ndarray, w: np.ndarray, s: np.ndarray, i
     ``w_a s_ac / (best_a - d_a)`` where ``best_a`` is what player a gets at its own ideal.
     Issues no player cares about start (and stay) at the middle of their box.
     """
-    from sim.solvers.bdm import weighted_median
-
     best = base + (s * issue_value(np.clip(ideal, lo[:, None], hi[:, None]) - ideal, shape[None, :, None])).sum(axis=2)
     lam = w / np.maximum(best - d, 1e-9)
     weight = lam[:, :, None] * s  # (m, P, C)

@@ -17,6 +17,9 @@ from typing import Any
 
 from sim.errors import UsageError
 from sim.output.finished import open_run
+from sim.output.results import versions
+from sim.protocols.registry import check
+from sim.workflows.run import run
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class Rerun:
 
 
 def rerun(folder: str | Path, *, out_root: str | Path | None = None, executor: Any = None,
-          plots: bool = False, progress: Any = None) -> Rerun:
+          plots: bool = False, progress: Any = None, command: list[str] | None = None) -> Rerun:
     """Play a finished run again from its manifest and compare the outcome tables.
 
     Args:
@@ -52,6 +55,7 @@ def rerun(folder: str | Path, *, out_root: str | Path | None = None, executor: A
         executor: From :mod:`sim.ensemble.executors` (inline by default); never changes a number.
         plots: Draw the figures in the kept folder.
         progress: Called with replications finished.
+        command: The command line to record in a kept folder's manifest.
 
     Returns:
         The comparison.
@@ -61,9 +65,6 @@ def rerun(folder: str | Path, *, out_root: str | Path | None = None, executor: A
             this version no longer loads.
 
     """
-    from sim.output.results import versions
-    from sim.workflows.run import run
-
     done = open_run(folder)
     m = done.manifest
     settings = _settings(done)
@@ -71,8 +72,9 @@ def rerun(folder: str | Path, *, out_root: str | Path | None = None, executor: A
     if original is None:
         raise UsageError(f"{done.folder}: no outcomes.csv to compare with; the folder is damaged")
     with tempfile.TemporaryDirectory(prefix="sim-rerun-") as tmp:
+        # allow_large: the run passed the size guard (or was allowed) when it was made
         result = run(done.scenario, executor=executor, out_root=out_root or tmp, plots=plots and out_root is not None,
-                     progress=progress, **settings)
+                     progress=progress, allow_large=True, command=command, **settings)
         again = (Path(result.folder) / "outcomes.csv").read_bytes()
     now = versions()
     changes = [f"{k} {v} then, {now.get(k, 'absent')} now" for k, v in (m.get("versions") or {}).items()
@@ -96,12 +98,8 @@ def _settings(done: Any) -> dict[str, Any]:
         # blocks key the random numbers: another block size would give other (valid) numbers
         raise UsageError(f"{where}: block_size {m['block_size']} differs from the stored scenario's "
                          f"{sc.spec.run.block_size}; the folder is damaged")
-    from sim.protocols import REGISTRY
-
-    unknown = [p for p in settings["protocols"] if p not in REGISTRY]
-    if unknown:
-        raise UsageError(f"{where}: protocol '{unknown[0]}' is not available in this version; "
-                         f"allowed: {', '.join(REGISTRY)}")
+    for p in settings["protocols"]:
+        check(p, str(where))
     unknown = [p for p in settings["values"] if p not in sc.params]
     if unknown:
         raise UsageError(f"{where}: lever value for '{unknown[0]}', which is not a parameter of the scenario")

@@ -1,30 +1,19 @@
-"""The library's front door for whole runs: simulate, summarise, plot and write a run folder.
+"""The library's front door for whole runs: simulate and summarise, then write a run folder.
 
 The CLI, the web app, notebooks and tests all call these functions.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sim.analysis.summaries import summarize
-from sim.engine.outcomes import Outcomes
 from sim.ensemble.blocks import Progress, simulate
-from sim.output.results import RunFolder, manifest, utc_now, write_table
+from sim.ensemble.guard import check_size
+from sim.output.results import RunFolder, utc_now
+from sim.output.runfolder import RunResult, write_run
 from sim.scenario.load import Scenario
-
-
-@dataclass
-class RunResult:
-    """A finished run: outcomes and summaries per protocol, and its folder (if written)."""
-
-    scenario: Scenario
-    outcomes: dict[str, Outcomes]
-    summaries: dict[str, dict[str, Any]]
-    folder: Path | None = None
-    files: list[str] = field(default_factory=list)
 
 
 def protocols_of(sc: Scenario, override: list[str] | None = None) -> list[str]:
@@ -39,7 +28,8 @@ def protocols_of(sc: Scenario, override: list[str] | None = None) -> list[str]:
 def run(sc: Scenario, *, replications: int | None = None, seed: int | None = None,
         protocols: list[str] | None = None, values: dict[str, float] | None = None,
         executor: Any = None, out_root: str | Path | None = "results", plots: bool = True,
-        progress: Progress | None = None, run_id: str | None = None) -> RunResult:
+        progress: Progress | None = None, run_id: str | None = None, allow_large: bool = False,
+        command: list[str] | None = None) -> RunResult:
     """Run a scenario under one or more protocols on the same random numbers.
 
     Args:
@@ -53,10 +43,16 @@ def run(sc: Scenario, *, replications: int | None = None, seed: int | None = Non
         plots: Write figures.
         progress: Called with replications finished.
         run_id: Folder name; a fresh timestamped id by default.
+        allow_large: Lift the size guard (:mod:`sim.ensemble.guard`).
+        command: The command line to record in the manifest (the CLI passes its own).
+
+    Raises:
+        UsageError: A run above the size guard without ``allow_large``.
 
     """
     started = utc_now()
     reps = replications or sc.spec.run.replications
+    check_size(sc, reps, allow_large=allow_large)
     seed = sc.spec.run.seed if seed is None else seed
     names = protocols_of(sc, protocols)
 
@@ -71,51 +67,10 @@ def run(sc: Scenario, *, replications: int | None = None, seed: int | None = Non
     # and an interrupted run leaves only a .tmp-* folder that is removed on the way out.
     with RunFolder(out_root, sc.name, run_id) as folder:
         result = simulate_all()
-        outcomes, summaries = result.outcomes, result.summaries
-        cols: dict[str, list[Any]] = {}
-        for o in outcomes.values():
-            for k, v in o.table(sc).items():
-                cols.setdefault(k, []).extend(list(v))
-        write_table(folder.tmp / "outcomes.csv", cols)
-        result.files.append("outcomes.csv")
-        summary = summaries[names[0]] if len(names) == 1 else {"protocols": summaries}
-        folder.write_json("summary.json", summary)
-        folder.write_json("assumptions.json", sc.assumptions())
-        if plots:
-            result.files += write_plots(sc, outcomes, summaries, folder.tmp)
-        folder.write_json("manifest.json", manifest(sc, seed=seed, replications=reps, protocols=names,
-                                                    values=values or {}, started=started,
-                                                    extra={"run_id": folder.run_id, "files": result.files}))
-        from sim.output.report import write_run_report
-
-        write_run_report(result, folder.tmp)
+        write_run(result, folder, seed=seed, replications=reps, values=values or {}, started=started, plots=plots,
+                  command=command)
     result.folder = folder.final
     return result
 
 
-def write_plots(sc: Scenario, outcomes: dict[str, Outcomes], summaries: dict[str, dict[str, Any]],
-                folder: Path) -> list[str]:
-    """The standard figures of a run."""
-    from sim.output import plots
-
-    first = next(iter(outcomes))
-    o, s = outcomes[first], summaries[first]
-    title = sc.spec.title or sc.name
-    files = plots.save(plots.indicators(summaries, f"{title}: indicators"), folder, "indicators")
-    if len(outcomes) > 1:
-        from sim.output.protocolcompare import terms_figure
-
-        files += plots.save(terms_figure(sc, outcomes, f"Final terms by protocol ({o.n:,} replications each)"),
-                            folder, "terms_by_protocol")
-    files += plots.save(plots.terms(sc, o, f"Final terms per issue ({first}, {o.n:,} replications)"),
-                        folder, "terms")
-    if o.traces:
-        title_r = "When negotiations ended: deal, walk-out or deadline"
-        files += plots.save(plots.rounds(o, sc.spec.protocol.rounds, title_r), folder, "rounds")
-    if o.protocol == "alternating_offers":
-        files += plots.save(plots.timeline(sc, o, f"{title}: how and when the talks end ({o.n:,} replications)"),
-                            folder, "timeline")
-        files += plots.save(plots.trajectories(sc, o, "Negotiation trajectories"), folder, "trajectories")
-    files += plots.save(plots.drivers(s, "What moves the indicators (drawn assumptions and events)"),
-                        folder, "drivers")
-    return files
+__all__ = ["RunResult", "protocols_of", "run"]

@@ -32,10 +32,29 @@ def _same(a: NegotiationModel, b: NegotiationModel) -> None:
 
 
 def test_open_and_close_round_is_step(seminar) -> None:
-    a = NegotiationModel(seminar, 300, seed=5, trace=[0, 1]).run()
-    b = NegotiationModel(seminar, 300, seed=5, trace=[0, 1])
+    """Rounds opened and closed by hand play as step() does, and settle as the votes say.
+
+    The votes are computed here from each opened offer, apart from the model (no noise): a
+    responder accepts iff the offer keeps its red lines and is worth its reservation value; a
+    deal needs an offer the proposer's own red lines allow and every responder's yes.
+    """
+    quiet = {"protocol.noise": 0.0}
+    a = NegotiationModel(seminar, 300, seed=5, values=quiet, trace=[0, 1]).run()
+    b = NegotiationModel(seminar, 300, seed=5, values=quiet, trace=[0, 1])
+    deals = 0
     while b.running:
-        b.close_round(b.open_round())
+        rnd = b.open_round()
+        t, props, rows = rnd.t, rnd.proposer, np.arange(b.n)
+        yes = np.ones(b.n, dtype=bool)
+        for actor in b.signatories:
+            j = actor.index
+            worth = rnd.offer_utility[:, j] >= b.plan.reservation[t][:, j] - 1e-9
+            yes &= (props == j) | (rnd.red_lines_ok[:, j] & worth)
+        expected = ~b.done & (rnd.action == PROPOSE) & rnd.red_lines_ok[rows, props] & yes
+        b.close_round(rnd)
+        np.testing.assert_array_equal((b.kind == DEAL) & (b.end_round == t), expected, err_msg=f"round {t}")
+        deals += int(expected.sum())
+    assert deals > 0
     _same(a, b)
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from sim.engine.outcomes import DEAL
-from sim.protocols import get
+from sim.protocols.registry import get
 from sim.scenario.load import load_scenario
 from tests.conftest import SCENARIOS
 from tests.protocols.contract import ProtocolContract

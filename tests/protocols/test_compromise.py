@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sim.engine.outcomes import DEAL
-from sim.protocols import get
+from sim.protocols.registry import get
 from sim.scenario.load import load_scenario
 from tests.protocols.contract import ProtocolContract
 

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from sim.engine.state import build_state
-from sim.protocols import get
 from sim.protocols.expected_utility import forecast_terms
+from sim.protocols.registry import get
 from sim.scenario.load import load_scenario
 from sim.solvers.bdm import challenge_rounds, weighted_median
 from tests.conftest import SCENARIOS

@@ -5,7 +5,7 @@ import pytest
 
 from sim.engine.outcomes import BREAKDOWN, DEAL
 from sim.errors import ScenarioError
-from sim.protocols import get
+from sim.protocols.registry import get
 from sim.scenario.load import load_scenario
 from sim.solvers.nash import nash_point, nash_spatial
 from tests.protocols.contract import ProtocolContract

@@ -1,6 +1,7 @@
 """Several protocols in one run: same draws, one folder, a comparison section in the report."""
 
 import numpy as np
+import pytest
 
 from sim.scenario.load import load_scenario
 from sim.workflows.run import run
@@ -9,6 +10,7 @@ from tests.conftest import BASELINE
 PROTOCOLS = ["alternating_offers", "expected_utility", "nash", "compromise", "baron_ferejohn"]
 
 
+@pytest.mark.slow
 def test_run_compares_protocols_on_common_draws(tmp_path) -> None:
     sc = load_scenario(BASELINE)
     result = run(sc, replications=30, seed=4, protocols=PROTOCOLS, out_root=tmp_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from sim.cli.commands.common import Bar, add_scenario_args, console, executor_for, load
@@ -30,8 +31,9 @@ def add(sub: Any) -> None:
 def main(args: argparse.Namespace) -> int:
     """Search, verify, write the folder and print the package."""
     from sim.errors import UsageError
-    from sim.experiments.advise import BISECTIONS, advise, parse_target, write
+    from sim.experiments.advise import BISECTIONS, parse_target
     from sim.experiments.designs import design_size
+    from sim.workflows.advise import advise
 
     sc = load(args.scenario)
     target = parse_target(args.target, list(sc.outcomes))
@@ -47,8 +49,7 @@ def main(args: argparse.Namespace) -> int:
     with executor_for(args, guess) as ex, Bar(guess, f"{sc.name}: advise", args.quiet) as bar:
         adv = advise(sc, target, levers=names, points=args.points, replications=reps, seed=args.seed,
                      verify_replications=args.verify, refine=not args.no_refine, strict=args.strict,
-                     executor=ex, progress=bar)
-    write(adv, args.out, plots=not args.no_plots)
+                     executor=ex, progress=bar, out_root=args.out, plots=not args.no_plots, command=sys.argv)
     print_advice(console(), adv)
     return 0
 

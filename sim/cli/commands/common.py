@@ -6,8 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-LARGE_REPLICATIONS = 200_000
-LARGE_BLOCK_BYTES = 8 * 2**30  # memory one block may take in one worker without --allow-large
+from sim.ensemble.guard import LARGE_REPLICATIONS  # a constant for the help text (imports nothing heavy)
 
 
 def add_scenario_args(p: argparse.ArgumentParser, *, run: bool = True, optional: bool = False) -> None:
@@ -46,42 +45,26 @@ _positive = _int_at_least(1)
 _nonneg = _int_at_least(0)
 
 
-def load(path: str, args: argparse.Namespace | None = None) -> Any:
-    """Load and validate a scenario, then apply the size guard.
+def load(path: str, args: argparse.Namespace | None = None, *, guard: bool = True) -> Any:
+    """Load and validate a scenario; with ``guard``, apply the library's size guard here.
+
+    ``sim run`` and ``sim sweep`` pass ``guard=False``: their library functions apply the
+    guard themselves, with ``--allow-large`` passed in.
 
     Raises:
         ScenarioError: Located problems in the file.
         UsageError: A run larger than the guard without ``--allow-large``.
 
     """
-    from sim.errors import UsageError
+    from sim.ensemble.guard import check_size
     from sim.scenario.load import load_scenario
     from sim.scenario.yamlsource import LARGE_FACTOR, MAX_NODES
 
     large = bool(getattr(args, "allow_large", False))
     sc = load_scenario(path, max_nodes=LARGE_FACTOR * MAX_NODES if large else None)
-    reps = getattr(args, "replications", None) or sc.spec.run.replications
-    if reps > LARGE_REPLICATIONS and not large:
-        raise UsageError(f"{path}: {reps:,} replications is above {LARGE_REPLICATIONS:,}; "
-                         "pass --allow-large if you mean it")
-    need = block_memory(sc)
-    if need > LARGE_BLOCK_BYTES and not large:
-        fits = max(1, sc.spec.run.block_size * LARGE_BLOCK_BYTES // need)
-        raise UsageError(f"{path}: run.block_size {sc.spec.run.block_size:,} with {sc.space.n_packages():,} deal "
-                         f"packages and {len(sc.actors)} actors needs about {need / 2**30:.0f} GiB of memory per "
-                         f"worker; lower run.block_size to {fits:,} or less, use fewer levels, or pass "
-                         "--allow-large if you mean it")
+    if guard:
+        check_size(sc, getattr(args, "replications", None), allow_large=large)
     return sc
-
-
-def block_memory(sc: Any) -> int:
-    """Estimate the bytes one worker needs to play one block.
-
-    The planner holds a few numbers per replication, package and actor; measured here
-    (4,096 packages, 3 to 8 actors) at about 120 bytes each. Without this guard a large
-    block of a large package space is killed by the operating system, with no message.
-    """
-    return 120 * sc.spec.run.block_size * sc.space.n_packages() * len(sc.actors)
 
 
 def executor_for(args: argparse.Namespace, replications: int) -> Any:

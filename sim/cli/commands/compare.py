@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from sim.cli.commands.common import LARGE_REPLICATIONS, Bar, _nonneg, _positive, console, executor_for
@@ -36,21 +37,20 @@ def add(sub: Any) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Compare, write the folder, print the table."""
-    from sim.errors import UsageError
-    from sim.experiments.compare import check_inputs, compare, default_settings, open_input
+    from sim.experiments.compare import check_inputs, default_settings
     from sim.scenario.load import Scenario
+    from sim.workflows.compare import compare, open_input
 
     inputs = [open_input(x) for x in args.inputs]  # every input checked before any work
     reps = args.replications or default_settings(inputs[0])["replications"]
-    if reps > LARGE_REPLICATIONS and not args.allow_large:
-        raise UsageError(f"{reps:,} replications is above {LARGE_REPLICATIONS:,}; pass --allow-large if you mean it")
     files = sum(isinstance(x, Scenario) for x in inputs)
     issues = [t.strip() for t in args.issues.split(",") if t.strip()] if args.issues else None
-    check_inputs(inputs, args.protocol, issues)
+    check_inputs(inputs, args.protocol, issues)  # before the executor starts
     with executor_for(args, reps) as ex, Bar(reps * files, "compare", args.quiet or not files) as bar:
         result = compare(inputs, replications=args.replications, seed=args.seed, protocol=args.protocol,
                          executor=ex, out_root=args.out, plots=not args.no_plots, progress=bar,
-                         compare_id=args.compare_id, issues=issues)
+                         compare_id=args.compare_id, issues=issues, allow_large=args.allow_large,
+                         command=sys.argv)
     print_table(console(), result)
     console().print(f"\nResults: {result.folder}/  (report.html, comparison.csv, comparison.json, figures)")
     return 0

@@ -29,28 +29,17 @@ def add(sub: Any) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run PRIM on the sweep's summary and report the peeling trajectory and the chosen box."""
-    import json
-    from pathlib import Path
-
     from sim.errors import UsageError
-    from sim.experiments.discovery import describe, discover, write_discovery
+    from sim.experiments.discovery import describe
+    from sim.workflows.discover import discover_in
 
-    folder = Path(args.folder)
     for name, value, lo, hi in (("--threshold", args.threshold, 0, 1), ("--alpha", args.alpha, 0.001, 0.5),
                                 ("--min-support", args.min_support, 0, 1), ("--min-density", args.min_density, 0, 1)):
         if not lo <= value <= hi:
             raise UsageError(f"{name} {value}: allowed: {lo} to {hi}")
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise UsageError(f"{folder}: not a finished sweep folder (needs manifest.json and summary.json; "
-                         "run `sim sweep FILE` first)") from None
-    if manifest.get("kind") != "sweep":
-        raise UsageError(f"{folder}: is a {manifest.get('kind', 'unknown')} folder, not a sweep")
-    d = discover(summary, args.indicator, args.threshold, below=args.below, alpha=args.alpha,
-                 min_support=args.min_support, min_density=args.min_density)
-    files = write_discovery(d, folder, plots=not args.no_plots, summary=summary)
+    found = discover_in(args.folder, args.indicator, args.threshold, below=args.below, alpha=args.alpha,
+                        min_support=args.min_support, min_density=args.min_density, plots=not args.no_plots)
+    d, folder, files = found.discovery, found.folder, found.files
     print_trajectory(console(), d)
     out = console()
     for line in describe(d.to_json()):

@@ -23,7 +23,7 @@ def main(args: argparse.Namespace) -> int:
     from sim.analysis.transcript import narrate
     from sim.ensemble.blocks import Task, layout, play_task
     from sim.errors import UsageError
-    from sim.protocols import REGISTRY, get
+    from sim.protocols.registry import REGISTRY, get
 
     sc = load(args.scenario)
     reps = sc.spec.run.replications

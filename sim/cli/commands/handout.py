@@ -19,15 +19,13 @@ def add(sub: Any) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Write results/<scenario>/handout-<id>/."""
-    from sim.output.handout import write_handout
-    from sim.output.results import RunFolder, new_run_id
+    from sim.workflows.handout import handout
 
     sc = load(args.scenario)
-    with RunFolder(args.out, sc.name, "handout-" + new_run_id()) as folder:
-        files = write_handout(sc, folder.tmp, replications=args.replications)
+    kit = handout(sc, args.out, replications=args.replications)
     c = console()
-    c.print(f"Seminar kit for {sc.spec.title or sc.name}: {folder.final}/")
-    for f in files:
+    c.print(f"Seminar kit for {sc.spec.title or sc.name}: {kit.folder}/")
+    for f in kit.files:
         c.print(f"  {f}")
     c.print("Print kit.html to PDF from a browser: each sheet starts a new page.")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from sim.cli.commands.common import Bar, _positive, console, executor_for
@@ -41,7 +42,8 @@ def main(args: argparse.Namespace) -> int:
     reps = int(done.manifest.get("replications") or 0)
     total = reps * len(done.protocols)
     with executor_for(args, reps) as ex, Bar(total, f"rerun {done.scenario.name}", args.quiet) as bar:
-        found = rerun(done.folder, out_root=args.out, executor=ex, plots=not args.no_plots, progress=bar)
+        found = rerun(done.folder, out_root=args.out, executor=ex, plots=not args.no_plots, progress=bar,
+                      command=sys.argv)
     out = console()
     if found.identical:
         out.print(f"identical: {found.original}/outcomes.csv reproduced byte for byte ({found.rows:,} rows)",

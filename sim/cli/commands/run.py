@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from sim.cli.commands.common import Bar, add_scenario_args, console, executor_for, load
@@ -29,34 +30,27 @@ def parse_protocols(text: str | None) -> list[str] | None:
     """
     if not text:
         return None
-    from sim.errors import UsageError
-    from sim.protocols import REGISTRY
+    from sim.protocols.registry import check
 
     names = [t.strip() for t in text.split(",") if t.strip()]
     for n in names:
-        if n not in REGISTRY:
-            raise UsageError(f"--protocol: unknown protocol '{n}'; allowed: {', '.join(REGISTRY)}")
+        check(n, "--protocol")
     return names
 
 
 def main(args: argparse.Namespace) -> int:
     """Run and report."""
-    sc = load(args.scenario, args)
+    sc = load(args.scenario, args, guard=False)  # run() applies the size guard
     protocols = parse_protocols(args.protocol)
     from sim.workflows.run import protocols_of, run
 
     reps = args.replications or sc.spec.run.replications
     names = protocols_of(sc, protocols)
     from sim.errors import UsageError
-    from sim.protocols import REGISTRY
-
-    for n in names:
-        if n not in REGISTRY:
-            raise UsageError(f"{args.scenario}: protocol '{n}' is not available in this version; "
-                             f"allowed: {', '.join(REGISTRY)}")
     out = console()
     with executor_for(args, reps) as ex, Bar(reps * len(names), f"{sc.name}", args.quiet) as bar:
         result = run(sc, replications=reps, seed=args.seed, protocols=protocols, executor=ex,
+                     allow_large=args.allow_large, command=sys.argv,
                      out_root=args.out, plots=not args.no_plots, progress=bar)
     print_summary(out, sc, result.summaries)
     out.print(f"\nResults: {result.folder}/  (report.html, summary.json, outcomes.csv, plots)")

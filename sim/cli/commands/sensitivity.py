@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from sim.cli.commands.common import Bar, add_scenario_args, console, executor_for, load
@@ -27,7 +28,8 @@ def add(sub: Any) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Analyse, write the folder, print the table."""
-    from sim.experiments.sensitivity import analyse, factors_of, output_of, saltelli, write
+    from sim.experiments.sensitivity import factors_of, output_of, saltelli
+    from sim.workflows.sensitivity import sensitivity
 
     sc = load(args.scenario)
     reps = args.replications or 100
@@ -36,9 +38,8 @@ def main(args: argparse.Namespace) -> int:
     saltelli(d, args.samples, 0)  # refuse a bad --samples before any work
     total = args.samples * (d + 2) * reps
     with executor_for(args, total) as ex, Bar(total, f"{sc.name}: {args.samples * (d + 2)} points", args.quiet) as bar:
-        res = analyse(sc, args.indicator, n=args.samples, replications=reps, seed=args.seed, which=args.factors,
-                      executor=ex, progress=bar)
-    write(res, sc, args.out, plots=not args.no_plots)
+        res = sensitivity(sc, args.indicator, n=args.samples, replications=reps, seed=args.seed, which=args.factors,
+                          executor=ex, progress=bar, out_root=args.out, plots=not args.no_plots, command=sys.argv)
     print_indices(console(), sc, res)
     return 0
 

@@ -7,11 +7,10 @@ killed process, a crash) from the design points it had finished.
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
-from sim.cli.commands.common import LARGE_REPLICATIONS, Bar, add_scenario_args, console, executor_for, load
-
-LARGE_SWEEP = 50 * LARGE_REPLICATIONS  # replications over all points
+from sim.cli.commands.common import Bar, add_scenario_args, console, executor_for, load
 
 
 def add(sub: Any) -> None:
@@ -45,7 +44,7 @@ def _count(text: str) -> int:
 def main(args: argparse.Namespace) -> int:
     """Run (or resume) the sweep, print where P changes, and where the folder is."""
     from sim.errors import UsageError
-    from sim.experiments import sweep as sw
+    from sim.workflows import sweep as sw
 
     if args.resume and args.scenario:
         raise UsageError("give a scenario FILE or --resume ID, not both (a resume reuses the sweep's own plan)")
@@ -54,21 +53,16 @@ def main(args: argparse.Namespace) -> int:
     else:
         if not args.scenario:
             raise UsageError("give a scenario FILE (or --resume ID to continue an interrupted sweep)")
-        sc = load(args.scenario)
+        sc = load(args.scenario, guard=False)  # sw.start applies the size guard
         _check_protocol(args.protocol)
         indicators = [s.strip() for s in args.indicator.split(",") if s.strip()] if args.indicator else None
         prim = (args.prim, args.threshold) if args.prim else None
         if prim and not 0 <= args.threshold <= 1:
             raise UsageError(f"--threshold {args.threshold}: allowed: a probability from 0 to 1")
-        plan = sw.make_plan(sc, design=args.design, points=args.points, replications=args.replications,
-                            seed=args.seed, protocol=args.protocol)
-        total = len(plan.design) * plan.replications
-        if total > LARGE_SWEEP and not args.allow_large:
-            raise UsageError(f"{args.scenario}: {len(plan.design):,} points × {plan.replications:,} replications "
-                             f"= {total:,} is above {LARGE_SWEEP:,}; pass --allow-large if you mean it")
         plan, wf = sw.start(sc, design=args.design, points=args.points, replications=args.replications,
                             seed=args.seed, protocol=args.protocol, out_root=args.out, plots=not args.no_plots,
-                            indicators=indicators, prim=prim, run_id=args.run_id)
+                            indicators=indicators, prim=prim, run_id=args.run_id, allow_large=args.allow_large,
+                            command=sys.argv)
     left = len(plan.design) - len(sw.finished_points(wf))
     out = console()
     try:
@@ -78,7 +72,7 @@ def main(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         done = len(sw.finished_points(wf))
         print(f"interrupted: {done} of {len(plan.design)} design points are saved in {wf.tmp}/; "
-              f"continue with: sim sweep --resume {wf.tmp}", file=__import__("sys").stderr)
+              f"continue with: sim sweep --resume {wf.tmp}", file=sys.stderr)
         return 130
     print_sweep(out, result)
     return 0
@@ -86,11 +80,9 @@ def main(args: argparse.Namespace) -> int:
 
 def _check_protocol(name: str | None) -> None:
     if name:
-        from sim.errors import UsageError
-        from sim.protocols import REGISTRY
+        from sim.protocols.registry import check
 
-        if name not in REGISTRY:
-            raise UsageError(f"--protocol: unknown protocol '{name}'; allowed: {', '.join(REGISTRY)}")
+        check(name, "--protocol")
 
 
 def print_sweep(out: Any, result: Any) -> None:

@@ -9,10 +9,11 @@ import pytest
 from sim.analysis.differences import INDEPENDENT, PAIRED, difference, tango_paired
 from sim.cli import main
 from sim.errors import UsageError
-from sim.experiments.compare import TABLE_COLUMNS, compare
+from sim.output.comparefolder import TABLE_COLUMNS
 from sim.scenario.diff import diff
 from sim.scenario.load import load_scenario
 from sim.seeding import stream
+from sim.workflows.compare import compare
 from sim.workflows.run import run
 from tests.conftest import BASELINE, two_party
 
@@ -156,7 +157,7 @@ def test_cli_bad_inputs_exit_2_with_one_line(coins, tmp_path, capsys) -> None:
     cases = [((str(coins[0]), str(tmp_path / "missing.yaml")), "missing.yaml: no such file or folder"),
              ((str(coins[0]), str(empty)), "empty_run: no manifest.json"),
              ((str(coins[0]),), "at least two"),
-             ((str(coins[0]), str(coins[1]), "--protocol", "haggling"), "protocol 'haggling' is not available")]
+             ((str(coins[0]), str(coins[1]), "--protocol", "haggling"), "unknown protocol 'haggling'")]
     for args, expected in cases:
         code, _, err = sim(capsys, "compare", *args, "--out", str(tmp_path / "out"), "-q")
         lines = err.strip().splitlines()

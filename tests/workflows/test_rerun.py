@@ -58,7 +58,7 @@ def test_reruns_are_identical_across_executors_and_worker_counts(original: Path,
 
 
 def test_rerun_of_a_run_under_several_protocols(tmp_path: Path) -> None:
-    from sim.protocols import REGISTRY
+    from sim.protocols.registry import REGISTRY
 
     protocols = list(REGISTRY)[:3]
     folder = run_cli(VALID, tmp_path, "-n", "60", "--protocol", ",".join(protocols))

@@ -6,8 +6,9 @@ import pytest
 from sim.ensemble.blocks import simulate
 from sim.ensemble.executors import ProcessExecutor
 from sim.errors import UsageError
-from sim.experiments.sweep import make_plan, sweep
+from sim.experiments.sweep import make_plan
 from sim.scenario.load import load_scenario
+from sim.workflows.sweep import sweep
 from tests.conftest import two_party
 from tests.sweeps import toy_sweep
 
@@ -59,6 +60,7 @@ def test_monotone_lever_gives_a_monotone_curve_and_dummy_lever_a_flat_one(write)
         assert d["lo"] <= d["p"] <= d["hi"] and d["n"] == 200
 
 
+@pytest.mark.slow
 def test_sweep_figures_and_prim_are_written(write, tmp_path) -> None:
     sc = load_scenario(write(toy_sweep(points=4, replications=40)))
     res = sweep(sc, out_root=tmp_path, indicators=["no_deal"], prim=("no_deal", 0.5), run_id="f")

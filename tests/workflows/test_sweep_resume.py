@@ -9,9 +9,9 @@ import time
 import pytest
 
 from sim.errors import UsageError
-from sim.experiments.sweep import open_resume, resume, start, sweep
 from sim.output.workfolder import WorkFolder
 from sim.scenario.load import load_scenario
+from sim.workflows.sweep import open_resume, resume, start, sweep
 from tests.conftest import ROOT
 from tests.sweeps import toy_sweep
 
@@ -23,6 +23,7 @@ def scenario(points: int = 4, replications: int = 1000) -> dict:
                      run={"replications": 300, "seed": 11, "block_size": 500, "trajectories": 0})
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_killed_sweep_resumes_to_identical_tables(write, tmp_path) -> None:
     path = write(scenario())

@@ -20,7 +20,7 @@ from sim.engine.outcomes import BREAKDOWN, DEAL, FORCED_EXIT
 from sim.ensemble.uncertainty import draw
 from sim.scenario.load import load_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def split_scenario(tmp: Path, *, d1: float, d2: float, rounds: int = 400, flows: tuple[float, float] | None = None,

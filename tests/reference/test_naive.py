@@ -189,11 +189,13 @@ def small_runs(tmp_path_factory):
             simulate(changed, replications=10 * N_SMALL, seed=202))
 
 
+@pytest.mark.slow
 def test_same_distribution_small_scenario(small_runs) -> None:
     sc, ref, eng, _ = small_runs
     _assert_same(sc, ref, eng)
 
 
+@pytest.mark.slow
 def test_same_distribution_flagship_baseline() -> None:
     sc = load_scenario(BASELINE)
     _assert_same(sc, run_reference(sc, N_BASELINE, seed=303), simulate(sc, replications=10 * N_BASELINE, seed=404))

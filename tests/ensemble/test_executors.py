@@ -67,6 +67,7 @@ def test_dask_workers_start_with_the_malloc_setting(dask_executor) -> None:
     assert len(env) == 2 and all(e == MALLOC_ENV for e in env.values())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", [0, 1], ids=["toy", "baseline"])
 def test_same_outcome_table_inline_processes_dask(scenarios, which, process_executor, dask_executor) -> None:
     sc = scenarios[which]
@@ -86,6 +87,7 @@ def test_regrouping_blocks_into_tasks_changes_nothing(scenarios, dask_executor) 
         assert same(ref, simulate(sc, replications=1000, seed=5, blocks_per_task=k, executor=dask_executor))
 
 
+@pytest.mark.slow
 def test_a_sweep_on_dask_matches_local_processes(scenarios, process_executor, dask_executor) -> None:
     """Design points on common random numbers (sim.experiments.evaluate groups them by worker count): same numbers."""
     from sim.experiments.evaluate import evaluate

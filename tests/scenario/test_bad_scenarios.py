@@ -8,7 +8,7 @@ results folder. The error reference ``docs/errors.md`` is generated from the sam
 
 After a deliberate change of wording, regenerate both and review the diff::
 
-    SIM_UPDATE_EXPECTED=1 python -m pytest tests/test_bad_scenarios.py
+    SIM_UPDATE_EXPECTED=1 python -m pytest tests/scenario/test_bad_scenarios.py
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ def test_run_subprocess_refuses_and_writes_nothing(name: str, expected: dict[str
 def _table_text(expected: dict[str, str]) -> str:
     head = ("# The one line `sim validate` and `sim run` print (after 'error: ') for each bad scenario.\n"
             "# Regenerate after a deliberate change of wording: SIM_UPDATE_EXPECTED=1 pytest "
-            "tests/test_bad_scenarios.py\n")
+            "tests/scenario/test_bad_scenarios.py\n")
     # JSON strings are YAML double-quoted scalars: one readable line per file, quotes unescaped
     return head + "".join(f"{k}: {json.dumps(expected[k], ensure_ascii=False)}\n" for k in sorted(expected))
 

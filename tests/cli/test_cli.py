@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sim.cli import main
 from tests.conftest import BASELINE, ROOT, two_party
 
@@ -12,9 +14,20 @@ def sim(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
                           timeout=600)
 
 
+HEAVY = ("numpy", "scipy", "matplotlib", "mesa", "pydantic", "rich", "yaml", "solara")
+
+
 def test_help_is_quick_and_lists_commands() -> None:
     r = sim("--help")
     assert r.returncode == 0 and "run" in r.stdout and "validate" in r.stdout
+    # Quick means: the entry point and every command's parser load no heavy library (measured
+    # ~0.05 s; the bound leaves room for a busy machine, not for a second of work at start).
+    probe = ("import sys, time; t = time.perf_counter(); import sim.cli; sim.cli.build_parser(); "
+             f"print(time.perf_counter() - t, *[m for m in {HEAVY!r} if m in sys.modules])")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    seconds, *heavy = loaded.stdout.split()
+    assert heavy == []
+    assert float(seconds) < 1.0
 
 
 def test_validate_ok_and_error_exit_codes(write, tmp_path) -> None:
@@ -67,6 +80,7 @@ def test_explain_narrates(write) -> None:
     assert "Replication 150" in r.stdout and "Outcome:" in r.stdout
 
 
+@pytest.mark.slow
 def test_baseline_explain_in_run(tmp_path) -> None:
     r = sim("run", str(BASELINE), "-n", "300", "--out", str(tmp_path), "--no-plots", "-q", "--explain", "1")
     assert r.returncode == 0, r.stderr
