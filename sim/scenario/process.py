@@ -118,11 +118,12 @@ def compile_process(spec: Any, infos: dict[str, IssueInfo], space: IssueSpace, p
     actor_names = [a.name for a in spec.actors]
     calendar = None
     if spec.timing is not None:
-        y, m, *d = (int(x) for x in spec.timing.start.split("-"))
-        try:
-            calendar = Calendar(_dt.date(y, m, d[0] if d else 1), spec.timing.period, spec.timing.flows)
-        except ValueError as exc:
-            bad(("timing", "start"), f"'{spec.timing.start}' is not a date ({exc}); allowed: YYYY-MM or YYYY-MM-DD")
+        start = _start_date(spec.timing.start)
+        if start is None:
+            bad(("timing", "start"), f"'{spec.timing.start}' is not a month or a date; allowed: YYYY-MM or "
+                                     "YYYY-MM-DD, e.g. 2025-01")
+        else:
+            calendar = Calendar(start, spec.timing.period, spec.timing.flows)
     for j, a in enumerate(spec.actors):
         if spec.timing is None and a.inside_option.bonus != 0.0:
             bad(("actors", j, "inside_option"), "an inside option needs timing: (rounds as dated periods with "
@@ -162,6 +163,19 @@ def compile_process(spec: Any, infos: dict[str, IssueInfo], space: IssueSpace, p
     types = _types(spec, params, signatories, bad)
     strategies = tuple(a.strategy for a in spec.actors)
     return {"calendar": calendar, "actions": tuple(actions), "types": types, "strategies": strategies}
+
+
+def _start_date(value: Any) -> _dt.date | None:
+    """The first day of ``timing.start`` (a YAML date, ``YYYY-MM`` or ``YYYY-MM-DD``), or None."""
+    if isinstance(value, _dt.date):
+        return value
+    parts = str(value).split("-")
+    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+        return None
+    try:
+        return _dt.date(int(parts[0]), int(parts[1]), int(parts[2]) if len(parts) == 3 else 1)
+    except ValueError:
+        return None
 
 
 def _types(spec: Any, params: dict[str, ParamDef], signatories: list[int],

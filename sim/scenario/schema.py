@@ -9,6 +9,7 @@ wrapper before these models see it and keeps the note for reports.
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -177,7 +178,7 @@ class Protocol(Strict):
 class Timing(Strict):
     """Rounds as dated periods; while no deal is made the status quo pays every actor its flow."""
 
-    start: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$")
+    start: str | datetime.date
     period: Literal["week", "month", "quarter"] = "month"
     flows: bool = True
 

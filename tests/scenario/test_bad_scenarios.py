@@ -49,6 +49,8 @@ FAMILIES = {
     "extends": ("extends: overlays", "missing or folder bases, cycles, removing what is not there; errors in "
                                      "a variant point at the variant's line"),
     "size": ("Sizes", "absurd replications, rounds, actors, issues and package counts"),
+    "process": ("Dated rounds, actions and private information", "timing, actions (who, terms, costs), inside "
+                                                                  "options and private parameters"),
 }
 
 
