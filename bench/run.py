@@ -3,7 +3,7 @@
 Usage::
 
     python bench/run.py            # the full run, a few minutes (1M replications included)
-    python bench/run.py --quick    # a dry run at small sizes, under a minute
+    python bench/run.py --quick    # a dry run at small sizes, a few minutes
 
 Writes ``results/bench/bench.json`` and ``results/bench/bench.png`` and prints each target
 with its measured figure. Every measurement runs in a fresh process (``bench/measure.py``)
@@ -31,7 +31,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "syria_bases" / "baseline.yaml"
-SIZES = {"quick": dict(side=(2000, 30, 15, 2), scaling=(1_000, 10_000, 50_000), sweep=(4, 1000), help=3, e2e=1),
+# quick: the flagship as a process (14 worlds, 24 monthly rounds) plays ~300 replications per CPU second
+SIZES = {"quick": dict(side=(2000, 30, 15, 2), scaling=(1_000, 10_000), sweep=(4, 500), help=3, e2e=1),
          "full": dict(side=(10000, 150, 80, 3), scaling=(1_000, 10_000, 100_000, 1_000_000), sweep=(8, 5000),
                       help=7, e2e=3)}
 

@@ -6,16 +6,26 @@ the deal packages of one proposer. It exists so tests can check the batched plan
 against an independent implementation; it is not used by runs.
 
 For round ``t`` (from the deadline ``T`` back to ``t0``), with ``V(T + 1)`` the value of the
-status quo:
+status quo (with ``timing:``, its per-period flow ``f``; without, its utility):
 
-* each actor's outside option ``b(t)`` is its value of the breakdown terms (influencers'
-  offers at their generosity of round ``t``) plus its bonus, or a fixed utility;
-* a responder's reservation value is ``r(t) = max(b(t), delta V(t + 1))``;
+* waiting a round is worth ``c(t) = (1 - delta) f(t) + delta V(t + 1)``, where the flow
+  ``f(t) = u(status quo, linked offers at round t's generosity) + inside bonus`` (0 without
+  ``timing:``, so ``c = delta V(t + 1)``);
+* each actor's unilateral moves: without declared actions, the walk-out to the breakdown
+  terms (its outside option ``b(t)``: its value of the breakdown terms plus its bonus, or a
+  fixed utility), the same at its turn and after a refusal and worth ``b`` to everyone;
+  with actions, each of its actions allowed at its turn (after a refusal) is the lottery
+  ``p (u(terms) + bonus) - cost + (1 - p) c(t)`` for every actor, and its best one (the
+  first declared on a tie) is its move; ``b(t)`` is the value of its best move after a
+  refusal (-inf: none);
+* a responder's reservation value is ``r(t) = max(b(t), c(t))``;
 * each proposer tries every discrete package: on its concession path it concedes the least
   ``tau`` that gives every responder ``r + margin`` and keeps every red line, and takes the
-  package best for itself; it proposes if that is worth ``max(b, delta V(t + 1))`` to it,
-  else walks out if its outside option beats waiting, else passes;
-* ``V(t)`` is the recognition-weighted value of the round, counting refusals under noise.
+  package best for itself; it proposes if that is worth at least its best move at its turn
+  and waiting, else makes that move if it beats waiting, else passes;
+* ``V(t)`` is the recognition-weighted value of the round, counting refusals under noise
+  (a refusal leads to the move of the refuser who gains most by moving, if any, else to
+  waiting).
 
 Two numerical choices are the model's, not shortcuts, and are copied from the planner:
 utilities along a concession path are read on a grid of :data:`sim.engine.planner.GRID` points
@@ -33,6 +43,8 @@ from sim.scenario.conditions import compare
 from sim.scenario.load import Scenario
 
 NEVER = 2.0  # a lower bound on tau that no offer reaches
+NO_MOVE = -1  # an actor without a unilateral move (scenarios with declared actions)
+IMPLICIT_WALK = -2  # the walk-out of scenarios that declare no actions
 
 
 @dataclass
@@ -47,6 +59,9 @@ class Row:
     oo_fixed: np.ndarray  # (A,)
     oo_utility: np.ndarray  # (A,)
     oo_bonus: np.ndarray  # (A,)
+    inside_bonus: np.ndarray  # (A,)
+    act_success: np.ndarray  # (K,) declared actions
+    act_cost: np.ndarray  # (K, A)
     generosity: np.ndarray  # (L,)
     escalation: np.ndarray  # (L,)
     cap: np.ndarray  # (L,)
@@ -64,8 +79,15 @@ class RowPlan:
 
     value: np.ndarray  # (T + 2, A)
     reservation: np.ndarray  # (T + 1, A)
-    walk_value: np.ndarray  # (T + 1, A)
+    walk_value: np.ndarray  # (T + 1, A) best move after a refusal (-inf: none)
+    continuation: np.ndarray  # (T + 1, A) waiting a round: (1 - delta) f + delta V(t + 1)
+    turn_value: np.ndarray  # (T + 1, A) best move at its own turn (-inf: none)
+    act_turn: np.ndarray  # (T + 1, A) which move (action index; NO_MOVE; IMPLICIT_WALK)
+    act_refusal: np.ndarray  # (T + 1, A)
+    conseq_turn: np.ndarray  # (T + 1, A, A) everyone's value (last axis) of that actor's move
+    conseq_refusal: np.ndarray  # (T + 1, A, A)
     action: np.ndarray  # (T + 1, P)
+    offer_value: np.ndarray  # (T + 1, P) proposer's own utility of its planned offer (-inf: none)
     package: np.ndarray  # (T + 1, P)
     tau: np.ndarray  # (T + 1, P)
     target: np.ndarray  # (P, Ic) where each proposer's path ends
@@ -86,13 +108,39 @@ def utility(p: Row, a: int, terms: np.ndarray) -> float:
     return float(p.salience[a] @ value_of(terms, p.ideal[a], p.shape[a]))
 
 
+def utilities(p: Row, terms: np.ndarray) -> np.ndarray:
+    """Every actor's utility (A,) of full terms (I,)."""
+    d = np.abs(terms[None, :] - p.ideal)
+    return (p.salience * (1.0 - np.where(p.shape[:, None] == 2.0, d * d, d))).sum(axis=1)
+
+
 def generosity_after(p: Row, rounds_ahead: int) -> np.ndarray:
     """Influencers' generosity ``rounds_ahead`` rounds from now (grows by escalation, capped)."""
     return np.clip(p.generosity + p.escalation * rounds_ahead, 0.0, p.cap)
 
 
+_LINKED: dict[bytes, np.ndarray] = {}
+_PACKAGES: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+
+
 def with_linked(sc: Scenario, p: Row, terms: np.ndarray, gen: np.ndarray) -> np.ndarray:
-    """Terms (..., I) with every linked issue set to its influencer's offer at generosity ``gen``."""
+    """Terms (..., I) with every linked issue set to its influencer's offer at generosity ``gen``.
+
+    Remembered by its inputs (a replication's worlds and re-plans ask for the same terms at
+    the same generosity again and again); the memo changes no number, only the time.
+    """
+    terms = np.asarray(terms, dtype=float)
+    key = b"".join((id(sc).to_bytes(8, "little"), terms.tobytes(), str(terms.shape).encode(),
+                    np.asarray(gen, dtype=float).tobytes(), p.floor.tobytes()))
+    hit = _LINKED.get(key)
+    if hit is None:
+        if len(_LINKED) > 4096:
+            _LINKED.clear()
+        hit = _LINKED[key] = _with_linked(sc, p, terms, gen)
+    return hit.copy()
+
+
+def _with_linked(sc: Scenario, p: Row, terms: np.ndarray, gen: np.ndarray) -> np.ndarray:
     out = np.array(terms, dtype=float, copy=True)
     for l, rule in enumerate(sc.linkage):
         x = out[..., list(rule.depends_on)]
@@ -112,6 +160,55 @@ def outside_options(sc: Scenario, p: Row, gen: np.ndarray) -> np.ndarray:
     terms = with_linked(sc, p, p.breakdown, gen)
     return np.array([p.oo_utility[a] if p.oo_fixed[a] else utility(p, a, terms) + p.oo_bonus[a]
                      for a in range(len(sc.actors))])
+
+
+def flow(sc: Scenario, p: Row, gen: np.ndarray) -> np.ndarray | None:
+    """Each actor's per-period payoff (A,) while no deal is signed; None without timing flows."""
+    if sc.timing is None or not sc.timing.flows:
+        return None
+    return utilities(p, with_linked(sc, p, p.status_quo, gen)) + p.inside_bonus
+
+
+@dataclass
+class Moves:
+    """Each actor's best unilateral move in one round (see :class:`RowPlan` for the fields)."""
+
+    turn_value: np.ndarray  # (A,)
+    refusal_value: np.ndarray  # (A,)
+    turn_choice: np.ndarray  # (A,)
+    refusal_choice: np.ndarray  # (A,)
+    turn_conseq: np.ndarray  # (A, A)
+    refusal_conseq: np.ndarray  # (A, A)
+
+
+def action_terms(sc: Scenario, p: Row, k: int, gen: np.ndarray) -> np.ndarray:
+    """Terms in force after action ``k`` succeeds: the status quo with its issues set, linkage filled in."""
+    rule = sc.actions[k]
+    terms = p.status_quo.copy()
+    for issue, value in zip(rule.issues, rule.values, strict=True):
+        terms[issue] = value
+    return with_linked(sc, p, terms, gen)
+
+
+def moves(sc: Scenario, p: Row, gen: np.ndarray, wait: np.ndarray) -> Moves:
+    """Every actor's best move at its turn and after a refusal, when waiting is worth ``wait`` (A,)."""
+    A = len(sc.actors)
+    if not sc.actions:  # the implicit walk-out: free, always there, worth b to everyone
+        b = outside_options(sc, p, gen)
+        choice = np.full(A, IMPLICIT_WALK)
+        conseq = np.array([b for _ in range(A)])
+        return Moves(b, b.copy(), choice, choice.copy(), conseq, conseq.copy())
+    out = Moves(np.full(A, -np.inf), np.full(A, -np.inf), np.full(A, NO_MOVE), np.full(A, NO_MOVE),
+                np.array([wait for _ in range(A)]), np.array([wait for _ in range(A)]))
+    for k, rule in enumerate(sc.actions):
+        a, chance = rule.actor, p.act_success[k]
+        end = utilities(p, action_terms(sc, p, k, gen)) + p.oo_bonus
+        lottery = chance * end + (1.0 - chance) * wait - p.act_cost[k]
+        if "turn" in rule.when and lottery[a] > out.turn_value[a]:  # a tie keeps the first declared
+            out.turn_value[a], out.turn_choice[a], out.turn_conseq[a] = lottery[a], k, lottery
+        if "refusal" in rule.when and lottery[a] > out.refusal_value[a]:
+            out.refusal_value[a], out.refusal_choice[a], out.refusal_conseq[a] = lottery[a], k, lottery
+    return out
 
 
 # --- the concession path on continuous issues ---------------------------------------------
@@ -236,7 +333,11 @@ def plan_game(sc: Scenario, p: Row, t0: int = 1) -> RowPlan:
     ic, id_ = list(sc.space.deal_cont), list(sc.space.deal_disc)
     grid = np.linspace(0.0, 1.0, GRID)
     plan = RowPlan(value=np.zeros((T + 2, A)), reservation=np.zeros((T + 1, A)), walk_value=np.zeros((T + 1, A)),
-                   action=np.full((T + 1, P), PASS, dtype=np.int8), package=np.zeros((T + 1, P), dtype=np.int64),
+                   continuation=np.zeros((T + 1, A)), turn_value=np.zeros((T + 1, A)),
+                   act_turn=np.full((T + 1, A), NO_MOVE), act_refusal=np.full((T + 1, A), NO_MOVE),
+                   conseq_turn=np.zeros((T + 1, A, A)), conseq_refusal=np.zeros((T + 1, A, A)),
+                   action=np.full((T + 1, P), PASS, dtype=np.int8), offer_value=np.full((T + 1, P), -np.inf),
+                   package=np.zeros((T + 1, P), dtype=np.int64),
                    tau=np.zeros((T + 1, P)), target=np.zeros((P, len(ic))), start=np.zeros((P, len(ic))),
                    length=np.zeros((P, len(ic))))
 
@@ -260,7 +361,20 @@ def plan_game(sc: Scenario, p: Row, t0: int = 1) -> RowPlan:
     checked_here = [i for i in range(len(sc.space.issues)) if i not in ic]
 
     def packages(gen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Return (A, K) utility of each package without the continuous issues, and red lines kept."""
+        """Return (A, K) utility of each package without the continuous issues, and red lines kept.
+
+        Remembered by what it reads (a replication's worlds share it unless a private
+        parameter is an ideal or a salience); read-only.
+        """
+        key = b"".join((id(sc).to_bytes(8, "little"), np.asarray(gen, dtype=float).tobytes(), p.floor.tobytes(),
+                        p.ideal.tobytes(), p.salience.tobytes(), p.shape.tobytes()))
+        if key not in _PACKAGES:
+            if len(_PACKAGES) > 512:
+                _PACKAGES.clear()
+            _PACKAGES[key] = package_values(gen)
+        return _PACKAGES[key]
+
+    def package_values(gen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         terms = with_linked(sc, p, package_terms, gen)
         worth = np.zeros((A, K))
         keeps = np.ones((A, K), dtype=bool)
@@ -273,15 +387,24 @@ def plan_game(sc: Scenario, p: Row, t0: int = 1) -> RowPlan:
                     keeps[a] &= c.evaluate(terms, kinds)
         return worth, keeps
 
-    status_quo = with_linked(sc, p, p.status_quo, generosity_after(p, T - t0))
-    plan.value[T + 1] = [utility(p, a, status_quo) for a in range(A)]
+    # After the horizon the standing terms last: their flow forever (timing), else their utility.
+    last = generosity_after(p, T - t0)
+    end = flow(sc, p, last)
+    if end is None:
+        status_quo = with_linked(sc, p, p.status_quo, last)
+        end = np.array([utility(p, a, status_quo) for a in range(A)])
+    plan.value[T + 1] = end
     for t in range(T, t0 - 1, -1):
         gen = generosity_after(p, t - t0)
-        b = outside_options(sc, p, gen)
         worth, keeps = packages(gen)
-        wait = p.patience * plan.value[t + 1]
+        f = flow(sc, p, gen)
+        wait = p.patience * plan.value[t + 1] if f is None else (1 - p.patience) * f + p.patience * plan.value[t + 1]
+        mv = moves(sc, p, gen, wait)
+        b = mv.refusal_value
         reserve = np.maximum(b, wait)
-        plan.reservation[t], plan.walk_value[t] = reserve, b
+        plan.reservation[t], plan.walk_value[t], plan.continuation[t] = reserve, b, wait
+        plan.turn_value[t], plan.act_turn[t], plan.act_refusal[t] = mv.turn_value, mv.turn_choice, mv.refusal_choice
+        plan.conseq_turn[t], plan.conseq_refusal[t] = mv.turn_conseq, mv.refusal_conseq
         if sc.spec.protocol.recognition == "rotation":
             chance = np.zeros(P)
             chance[(t - 1) % P] = 1.0
@@ -300,19 +423,25 @@ def plan_game(sc: Scenario, p: Row, t0: int = 1) -> RowPlan:
             tau = np.clip(np.where(ok, tau, 0.0), 0.0, 1.0)
             mine = np.where(ok, worth[prop] + read_grid(along[s, prop], tau), -np.inf)
             k = int(mine.argmax())
-            propose = np.isfinite(mine[k]) and mine[k] >= reserve[prop] - 1e-12
-            walk = not propose and b[prop] > wait[prop]
+            alternative = max(mv.turn_value[prop], wait[prop])  # its best move now, or waiting
+            propose = bool(np.isfinite(mine[k]) and mine[k] >= alternative - 1e-12)
+            walk = not propose and mv.turn_value[prop] > wait[prop]
             offer = worth[:, k] + read_grid(along[s], tau[k])  # (A,) as planned
             accept = 1.0
             for j in responders:
                 if p.noise > 0:
                     accept *= 0.5 * (1.0 + np.tanh(0.5 * (offer[j] - reserve[j]) / p.noise))
-            someone_walks = any(b[j] > wait[j] for j in responders)
-            if propose:
-                value = accept * offer + (1 - accept) * (b if someone_walks else wait)
+            # after a refusal: the refuser who gains most by moving moves (the first on a tie)
+            gains = [b[j] - wait[j] for j in responders]
+            if max(gains) > 0:
+                after = mv.refusal_conseq[responders[int(np.argmax(gains))]]
             else:
-                value = b if walk else wait
+                after = wait
+            if propose:
+                value = accept * offer + (1 - accept) * after
+            else:
+                value = mv.turn_conseq[prop] if walk else wait
             plan.value[t] += chance[s] * value
             plan.action[t, s] = PROPOSE if propose else (WALK if walk else PASS)
-            plan.package[t, s], plan.tau[t, s] = k, tau[k]
+            plan.package[t, s], plan.tau[t, s], plan.offer_value[t, s] = k, tau[k], mine[k]
     return plan
