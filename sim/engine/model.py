@@ -574,6 +574,14 @@ class NegotiationModel(mesa.Model):
                 belief = update(belief, would.astype(float), acted)
             self.belief[j] = belief
 
+    def release(self) -> None:
+        """Drop the plans and worlds, most of the model's memory, once its outcomes are read.
+
+        Mesa agents refer back to their model, so a finished model is freed only when the
+        cycle collector runs; an ensemble would otherwise hold several blocks' plans at once.
+        """
+        self.worlds, self.truth, self.plan = [], None, None
+
     def run(self) -> NegotiationModel:
         """Step until every replication has ended; return self."""
         while self.running:

@@ -61,8 +61,9 @@ class Plan:
         turn_value: (T + 1, n, A) value of the actor's best unilateral move at its own turn.
         act_turn, act_refusal: (T + 1, n, A) which move that is (index into ``sc.actions``; -1
             none; -2 the implicit walk-out of scenarios that declare no actions).
-        conseq_turn, conseq_refusal: (T + 1, n, A, A) every actor's value (last axis) when the
-            actor (third axis) makes that move.
+        conseq_refusal: (T + 1, n, A, A) every actor's value (last axis) when the actor (third
+            axis) makes its move after a refusal. (The same at its own turn is used only while
+            planning, so it is not kept: it would double the plan's memory.)
         action: (T + 1, P, n) PROPOSE, PASS or WALK for proposer slot P.
         offer_value: (T + 1, P, n) the proposer's own utility of its planned offer (-inf: none).
         package: (T + 1, P, n) chosen discrete package index.
@@ -78,7 +79,6 @@ class Plan:
     turn_value: np.ndarray
     act_turn: np.ndarray
     act_refusal: np.ndarray
-    conseq_turn: np.ndarray
     conseq_refusal: np.ndarray
     action: np.ndarray
     offer_value: np.ndarray
@@ -346,7 +346,7 @@ class Planner:
                 walk_value=np.zeros((T + 1, full.n, A)), continuation=np.zeros((T + 1, full.n, A)),
                 turn_value=np.zeros((T + 1, full.n, A)),
                 act_turn=np.full((T + 1, full.n, A), -1, np.int8), act_refusal=np.full((T + 1, full.n, A), -1, np.int8),
-                conseq_turn=np.zeros((T + 1, full.n, A, A)), conseq_refusal=np.zeros((T + 1, full.n, A, A)),
+                conseq_refusal=np.zeros((T + 1, full.n, A, A)),
                 action=np.full((T + 1, P, full.n), PASS, np.int8), offer_value=np.full((T + 1, P, full.n), -np.inf),
                 package=np.zeros((T + 1, P, full.n), np.int64), tau=np.zeros((T + 1, P, full.n)),
                 target=np.zeros((full.n, P, len(space.deal_cont))),
@@ -450,7 +450,6 @@ class Planner:
             plan.turn_value[t, sel] = turn_v
             plan.act_turn[t, sel] = moves.turn_choice
             plan.act_refusal[t, sel] = moves.refusal_choice
-            plan.conseq_turn[t, sel] = moves.turn_conseq
             plan.conseq_refusal[t, sel] = moves.refusal_conseq
             probs = recognition_probs(sc, st, t)
             v_t = np.zeros((n, A))

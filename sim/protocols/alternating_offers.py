@@ -24,6 +24,8 @@ class AlternatingOffers(Protocol):
              trace: list[int] | None = None) -> Outcomes:
         """Run one :class:`NegotiationModel` over the block."""
         m = NegotiationModel(sc, n, seed=seed, block=block, values=values, trace=trace).run()
-        return Outcomes(protocol=self.name, kind=m.kind.copy(), round=m.end_round.copy(), terms=m.terms,
-                        payoff=m.payoff, proposer=m.proposer, walker=m.walker, rejections=m.rejections,
-                        fired=m.fired, traces=[m.trace] if m.trace is not None else [])
+        out = Outcomes(protocol=self.name, kind=m.kind.copy(), round=m.end_round.copy(), terms=m.terms,
+                       payoff=m.payoff, proposer=m.proposer, walker=m.walker, rejections=m.rejections,
+                       fired=m.fired, traces=[m.trace] if m.trace is not None else [])
+        m.release()
+        return out

@@ -84,8 +84,7 @@ class RowPlan:
     turn_value: np.ndarray  # (T + 1, A) best move at its own turn (-inf: none)
     act_turn: np.ndarray  # (T + 1, A) which move (action index; NO_MOVE; IMPLICIT_WALK)
     act_refusal: np.ndarray  # (T + 1, A)
-    conseq_turn: np.ndarray  # (T + 1, A, A) everyone's value (last axis) of that actor's move
-    conseq_refusal: np.ndarray  # (T + 1, A, A)
+    conseq_refusal: np.ndarray  # (T + 1, A, A) everyone's value (last axis) of that actor's move after a refusal
     action: np.ndarray  # (T + 1, P)
     offer_value: np.ndarray  # (T + 1, P) proposer's own utility of its planned offer (-inf: none)
     package: np.ndarray  # (T + 1, P)
@@ -335,7 +334,7 @@ def plan_game(sc: Scenario, p: Row, t0: int = 1) -> RowPlan:
     plan = RowPlan(value=np.zeros((T + 2, A)), reservation=np.zeros((T + 1, A)), walk_value=np.zeros((T + 1, A)),
                    continuation=np.zeros((T + 1, A)), turn_value=np.zeros((T + 1, A)),
                    act_turn=np.full((T + 1, A), NO_MOVE), act_refusal=np.full((T + 1, A), NO_MOVE),
-                   conseq_turn=np.zeros((T + 1, A, A)), conseq_refusal=np.zeros((T + 1, A, A)),
+                   conseq_refusal=np.zeros((T + 1, A, A)),
                    action=np.full((T + 1, P), PASS, dtype=np.int8), offer_value=np.full((T + 1, P), -np.inf),
                    package=np.zeros((T + 1, P), dtype=np.int64),
                    tau=np.zeros((T + 1, P)), target=np.zeros((P, len(ic))), start=np.zeros((P, len(ic))),
@@ -404,7 +403,7 @@ def plan_game(sc: Scenario, p: Row, t0: int = 1) -> RowPlan:
         reserve = np.maximum(b, wait)
         plan.reservation[t], plan.walk_value[t], plan.continuation[t] = reserve, b, wait
         plan.turn_value[t], plan.act_turn[t], plan.act_refusal[t] = mv.turn_value, mv.turn_choice, mv.refusal_choice
-        plan.conseq_turn[t], plan.conseq_refusal[t] = mv.turn_conseq, mv.refusal_conseq
+        plan.conseq_refusal[t] = mv.refusal_conseq
         if sc.spec.protocol.recognition == "rotation":
             chance = np.zeros(P)
             chance[(t - 1) % P] = 1.0

@@ -107,7 +107,7 @@ def test_role_play_through_to_a_deal_and_the_instructor_sees_it(open_page: Any, 
     expect(page.locator(".rp-offer-value")).to_contain_text("Worth to you")
     page.locator(".rp-accept").click()
     expect(status).to_contain_text("Finished: deal in round 2 (proposed by russia)")
-    expect(page.locator(".rp-result")).to_contain_text("your utility 0.427")
+    expect(page.locator(".rp-result")).to_contain_text("your utility 0.421")
     expect(page.locator(".rp-model-result")).to_contain_text("deal in round 1 (proposed by syria)")
     expect(page.locator(".rp-verdict")).to_contain_text("worse than the model's agent")
 

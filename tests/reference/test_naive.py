@@ -104,7 +104,7 @@ def flagship(types: int = 3) -> dict:
     return data
 
 
-PLAN_VALUES = ("value", "reservation", "walk_value", "continuation", "turn_value", "conseq_turn", "conseq_refusal")
+PLAN_VALUES = ("value", "reservation", "walk_value", "continuation", "turn_value", "conseq_refusal")
 
 
 def assert_same_plan(ref, batched, r: int, t0: int, T: int, packages: bool = True) -> None:
