@@ -39,7 +39,11 @@ def offers(m: NegotiationModel, row: int = 0) -> Any:
 
 
 def values(m: NegotiationModel, row: int = 0) -> Any:
-    """Each signatory's utility of every offer, against its outside option and its reservation value."""
+    """Each signatory's utility of every offer, against its outside option and its reservation value.
+
+    In role-play only the person's own outside option and reservation are drawn: the other
+    side's are what it knows and the person does not.
+    """
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=SIZE, layout="constrained")
@@ -56,7 +60,10 @@ def values(m: NegotiationModel, row: int = 0) -> Any:
             name = sc.actors[j]
             edges = np.arange(0.5, len(rounds) + 1)  # a level per round, visible after one round too
             line = {"baseline": None, "color": c}
-            ax.stairs([w[row, j] for w in tr.walk_value], edges, ls="--", label=f"{name}: outside option", **line)
+            if getattr(m, "you", None) not in (None, j):
+                continue  # role-play: the other side's outside option and reservation are its own business
+            best = [w[row, j] if np.isfinite(w[row, j]) else np.nan for w in tr.walk_value]
+            ax.stairs(best, edges, ls="--", label=f"{name}: best move (outside option)", **line)
             ax.stairs([r[row, j] for r in tr.reservation], edges, ls=":", label=f"{name}: reservation", **line)
     ax.set_xlim(0.5, sc.spec.protocol.rounds + 0.5)
     ax.set_ylim(0, 1)

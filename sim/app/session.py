@@ -152,6 +152,9 @@ class SessionModel(NegotiationModel):
     def stakes(self, actor: int) -> dict[str, float]:
         """Actor's outside option, value of waiting and reservation value in the open (or next) round."""
         t = min(self.round, self.sc.spec.protocol.rounds)
+        if self.process:  # what the actor's own numbers and its belief about the other side give
+            r, move, wait = (float(x[0]) for x in self.reservation_of(t, actor))
+            return {"outside": move, "wait": wait, "reservation": r}
         b = float(self.plan.walk_value[t][0, actor])
         wait = float(self.state.patience[0, actor] * self.plan.value[t + 1][0, actor])
         return {"outside": b, "wait": wait, "reservation": max(b, wait)}

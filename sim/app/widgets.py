@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+import numpy as np
 import solara
 from mesa.visualization.utils import force_update, update_counter
 
@@ -119,7 +120,9 @@ def _then_update(fn: Any, *args: Any) -> Any:
 
 def _stakes_line(m: SessionModel) -> str:
     s = m.stakes(m.you)
-    return (f"Your outside option now: {s['outside']:.3f}; the value of waiting a round: {s['wait']:.3f}. "
+    move = f"{s['outside']:.3f}" if np.isfinite(s["outside"]) else "none open to you"
+    what = "Your best move instead of agreeing" if m.sc.actions else "Your outside option"
+    return (f"{what} now: {move}; the value of waiting a round: {s['wait']:.3f}. "
             f"An offer worth less than {s['reservation']:.3f} is worse for you than your alternatives.")
 
 
