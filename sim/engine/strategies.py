@@ -59,7 +59,8 @@ class Options:
         refused (and the talks go on, or the refuser moves) by the others.
         """
         a = self.accept
-        per_type = a * self.own[:, :, None] + (1.0 - a) * self.after[None]
+        own = np.where(self.valid, self.own, 0.0)  # no candidate: -inf would give nan (masked below)
+        per_type = a * own[:, :, None] + (1.0 - a) * self.after[None]
         v = (self.belief[None] * per_type).sum(axis=2)
         return np.where(self.valid, v, -np.inf)
 
