@@ -118,7 +118,13 @@ class Bar:
 
 
 def console() -> Any:
-    """A rich console on stdout."""
+    """A rich console on stdout that prints text literally.
+
+    Markup is off: titles, labels and names come from scenario files, and ``[/]`` or
+    ``[link=file:///...]`` in them must be shown as written, not interpreted (or fail).
+    Styling is given explicitly, with ``rich.text.Text(..., style=...)``. Control characters
+    never reach here: the loader refuses them in scenario text.
+    """
     from rich.console import Console
 
-    return Console(file=sys.stdout, highlight=False)
+    return Console(file=sys.stdout, highlight=False, markup=False)

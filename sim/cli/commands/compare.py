@@ -60,6 +60,7 @@ def print_table(out: Any, result: Any) -> None:
     """One section per indicator: each scenario's probability and its difference to the reference."""
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     first = result.entries[0]
     t = Table(title=f"Comparison: {len(result.entries)} scenarios, {first.n:,} replications each; "
@@ -69,7 +70,7 @@ def print_table(out: Any, result: Any) -> None:
     t.add_column("difference [95% CI]", justify="right", no_wrap=True)
     for name in dict.fromkeys(r["indicator"] for r in result.table):
         rows = [r for r in result.table if r["indicator"] == name]
-        t.add_row(f"[bold]{rows[0]['label']}[/bold]", "", "")  # a heading row keeps the table 80 columns wide
+        t.add_row(Text(rows[0]["label"], style="bold"), "", "")  # a heading row keeps the table 80 columns wide
         for j, r in enumerate(rows):
             p = f"{100 * r['p']:.1f} [{100 * r['lo']:.1f}, {100 * r['hi']:.1f}]"
             if r["diff"] is None:
@@ -77,7 +78,7 @@ def print_table(out: Any, result: Any) -> None:
             else:
                 d = f"{100 * r['diff']:+.1f} [{100 * r['diff_lo']:.1f}, {100 * r['diff_hi']:.1f}]"
                 if r["diff_lo"] > 0 or r["diff_hi"] < 0:
-                    d = f"[bold]{d}[/bold]"
+                    d = Text(d, style="bold")
             t.add_row(f"  {r['scenario']}", p, d, end_section=j == len(rows) - 1)
     out.print(t)
     methods = sorted({r["method"] for r in result.table if r["method"]})
