@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import UsageError
-from sim.output.results import _jsonable, safe_child
+from sim.output.results import finite_json, safe_child
 
 TMP_PREFIX = ".tmp-"
 
@@ -115,7 +115,7 @@ class WorkFolder:
 
     def write_json(self, name: str, data: Any) -> None:
         """Write pretty JSON atomically."""
-        atomic_write(self.tmp / name, (json.dumps(data, indent=2, default=_jsonable) + "\n").encode("utf-8"))
+        atomic_write(self.tmp / name, (finite_json(data, name) + "\n").encode("utf-8"))
 
     def read_json(self, name: str) -> Any:
         """Read a JSON file of the folder.
