@@ -71,12 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a flag refused in one line by Parser.error
+        return exc.code if isinstance(exc.code, int) else EXIT_USER_ERROR
     from sim.ensemble.signals import restore_sigterm, stop_on_sigterm
     from sim.errors import ScenarioError, UsageError
 
     previous = stop_on_sigterm()  # a kill cleans up like Ctrl-C
     try:
+        check_out(getattr(args, "out", None))
         return int(args.handler(args) or 0)
     except ScenarioError as exc:
         for line in str(exc).splitlines():
@@ -102,6 +106,32 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
     finally:
         restore_sigterm(previous)
+
+
+def check_out(out: str | None) -> None:
+    """Refuse an ``--out`` that cannot hold a results folder, before any work starts.
+
+    Raises:
+        UsageError: ``--out`` (or a folder above it) is a file, or the nearest existing folder
+            is not writable.
+
+    """
+    import os
+    from pathlib import Path
+
+    from sim.errors import UsageError
+
+    if not out:
+        return
+    path = Path(out)
+    for place in (path, *path.parents):
+        if place.exists():
+            if not place.is_dir():
+                what = f"--out {out} is a file" if place == path else f"--out {out}: {place} is a file"
+                raise UsageError(f"{what}, not a folder; allowed: a folder (created if missing)")
+            if not os.access(place, os.W_OK | os.X_OK):
+                raise UsageError(f"--out {out}: {place} is not writable; give --out a folder you can write to")
+            return
 
 
 def doing(args: argparse.Namespace) -> str:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from sim.cli.commands.common import LARGE_REPLICATIONS, Bar, _nonneg, _positive, console, executor_for
+from sim.cli.commands.common import LARGE_REPLICATIONS, Bar, _folder_name, _positive, _seed, console, executor_for
 
 
 def add(sub: Any) -> None:
@@ -19,7 +19,7 @@ def add(sub: Any) -> None:
     p.add_argument("inputs", nargs="+", metavar="SCENARIO_OR_RUN",
                    help="scenario YAML files or run folders (results/<scenario>/<run-id>/); the first is the reference")
     p.add_argument("-n", "--replications", type=_positive, help="for scenario files (default: the first input's)")
-    p.add_argument("--seed", type=_nonneg, help="for scenario files (default: the first input's)")
+    p.add_argument("--seed", type=_seed, help="for scenario files (default: the first input's)")
     p.add_argument("--protocol", help="protocol to compare (default: each input's first)")
     p.add_argument("--issues", help="issues whose terms the figure shows, comma-separated "
                                     "(default: those the indicators test)")
@@ -29,7 +29,8 @@ def add(sub: Any) -> None:
     p.add_argument("--scheduler", help="Dask scheduler address (with --executor dask)")
     p.add_argument("--allow-large", action="store_true", help=f"allow more than {LARGE_REPLICATIONS:,} replications")
     p.add_argument("--out", default="results", help="results folder (default: results)")
-    p.add_argument("--id", dest="compare_id", help="name of the comparison folder (default: a timestamped id)")
+    p.add_argument("--id", dest="compare_id", type=_folder_name,
+                   help="name of the comparison folder (default: a timestamped id)")
     p.add_argument("--no-plots", action="store_true", help="skip figures")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=main)
