@@ -133,11 +133,18 @@ def _one_line_text(text: str) -> str:
 
 
 class _TooDeep(Exception):
-    """Raised by :class:`_DepthLoader` at the first node nested deeper than :data:`MAX_DEPTH`."""
+    """Raised by the depth loader at the first node nested deeper than :data:`MAX_DEPTH`."""
 
-    def __init__(self, line: int) -> None:
+    def __init__(self, line: int, message: str = "", path: str = "") -> None:
         super().__init__(line)
         self.line = line
+        self.message = message or f"nesting deeper than {MAX_DEPTH} levels is not allowed"
+        self.path = path
+
+
+# Top-level lists refused while parsing, long before the schema's own (much lower) limits, so
+# a file of 100,000 actors is refused at once instead of after a minute of parsing.
+HARD_LIST_ITEMS = {"actors": 200, "issues": 400}
 
 
 def _depth_loader() -> Any:
@@ -150,12 +157,21 @@ def _depth_loader() -> Any:
 
     class DepthLoader(yaml.SafeLoader):
         _depth = 0
+        _top_key: Any = None  # the top-level key whose value is being composed
 
         def compose_node(self, parent: Any, index: Any) -> Any:
             self._depth += 1
             try:
                 if self._depth > MAX_DEPTH + 1:
                     raise _TooDeep(self.peek_event().start_mark.line + 1)
+                if self._depth == 2 and isinstance(index, yaml.ScalarNode):
+                    self._top_key = index.value
+                limit = HARD_LIST_ITEMS.get(self._top_key)
+                if (self._depth == 3 and isinstance(parent, yaml.SequenceNode) and limit is not None
+                        and isinstance(index, int) and index >= limit):
+                    raise _TooDeep(self.peek_event().start_mark.line + 1,
+                                   f"more than {limit} {self._top_key}; a scenario is far smaller "
+                                   "(a hard limit, also with --allow-large)", self._top_key)
                 return super().compose_node(parent, index)
             finally:
                 self._depth -= 1
@@ -202,7 +218,7 @@ def read_yaml(path: str | Path, *, max_nodes: int = MAX_NODES) -> SourceDoc:
     try:
         node = yaml.compose(text, Loader=loader)
     except _TooDeep as exc:
-        raise fail(exc.line, f"nesting deeper than {MAX_DEPTH} levels is not allowed") from None
+        raise fail(exc.line, exc.message, exc.path) from None
     except yaml.MarkedYAMLError as exc:
         line, what = _explain_syntax(text, exc)
         raise fail(line, f"YAML syntax error: {what}") from None
