@@ -107,6 +107,13 @@ class WorkFolder:
             raise UsageError(f"{self.tmp} is in use by another running process") from None
         self._lock = fh
 
+    def discard(self) -> None:
+        """Remove the folder (a job that failed before finishing anything worth resuming)."""
+        import shutil
+
+        self.unlock()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
     def unlock(self) -> None:
         """Release the lock (also released when the process exits)."""
         if self._lock is not None:

@@ -74,6 +74,14 @@ def main(args: argparse.Namespace) -> int:
         print(f"interrupted: {done} of {len(plan.design)} design points are saved in {wf.tmp}/; "
               f"continue with: sim sweep --resume {wf.tmp}", file=sys.stderr)
         return 130
+    except OSError as exc:  # a full disk, a size limit: keep finished points, else leave nothing behind
+        done = len(sw.finished_points(wf)) if wf.tmp.is_dir() else 0
+        if not done:
+            wf.discard()
+            raise
+        raise UsageError(f"{exc.filename or wf.tmp}: {(exc.strerror or str(exc)).lower()}; {done} of "
+                         f"{len(plan.design)} design points are saved in {wf.tmp}/; free some space and continue "
+                         f"with: sim sweep --resume {wf.tmp}") from None
     print_sweep(out, result)
     return 0
 
