@@ -70,7 +70,8 @@ FLAGS = [
     ("handout-n-zero", ["handout", "{V}", "-n", "0"], "0 must be at least 1"),
     ("serve-port-zero", ["serve", "{V}", "--port", "0"], "argument --port: 0 must be at least 1"),
     ("serve-port-high", ["serve", "{V}", "--port", "70000"], "is too large; allowed: at most 65,535"),
-    ("advise-points-zero", ["advise", "{V}", "--target", "tartus_retained>=0.5", "--points", "0"], "must be at least 1"),
+    ("advise-points-zero", ["advise", "{V}", "--target", "tartus_retained>=0.5", "--points", "0"],
+     "must be at least 1"),
     ("unknown-command", ["bogus"], "invalid choice: 'bogus'"),
     ("no-command", [], "the following arguments are required: COMMAND"),
     ("control-in-flag", ["run", "{V}", "-n", "1\x1b[2J"], "'1\\x1b[2J' is not a whole number"),
@@ -179,9 +180,9 @@ def test_scenario_text_is_printed_literally_never_as_markup(tmp_path: Path, caps
 
 
 def test_non_finite_results_are_refused_before_writing() -> None:
-    with pytest.raises(UsageError, match="summary.json: a computed value is not finite"):
+    with pytest.raises(UsageError, match=r"summary\.json: a computed value is not finite"):
         finite_json({"p": float("nan")}, "summary.json")
-    with pytest.raises(UsageError, match="outcomes.csv: column x: a computed value is not finite"):
+    with pytest.raises(UsageError, match=r"outcomes\.csv: column x: a computed value is not finite"):
         check_finite("outcomes.csv", {"x": [0.5, float("inf")]})
     assert json.loads(finite_json({"p": 0.5}, "summary.json")) == {"p": 0.5}
 
