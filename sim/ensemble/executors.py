@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
 from sim.ensemble.dask_executor import DaskExecutor
-from sim.ensemble.signals import ignore_sigint, interrupts_deferred, sigint_ignored
+from sim.ensemble.signals import interrupts_deferred, sigint_ignored, worker_init
 
 
 class Executor(Protocol):
@@ -70,8 +70,10 @@ class ProcessExecutor:
                 forkserver.ensure_running()
         else:
             ctx = mp.get_context("spawn")
-        # Ctrl-C is the main process's to handle: it shuts the pool down and cleans up
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=ignore_sigint)
+        # Ctrl-C is the main process's to handle: it shuts the pool down and cleans up; and a
+        # worker whose parent is killed (kill -9 of the command) ends with it
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=worker_init,
+                                         initargs=(os.getpid(),))
         try:
             with interrupts_deferred():  # a Ctrl-C now waits until the workers have started
                 self._pool.submit(_ready).result()

@@ -3,7 +3,8 @@
 Library policy, so the command line, the web app and notebooks are guarded alike: a run of
 more than :data:`LARGE_REPLICATIONS` replications, or whose blocks would need more than
 :data:`LARGE_BLOCK_BYTES` of memory in one worker, needs ``allow_large=True``
-(``--allow-large`` on the command line).
+(``--allow-large`` on the command line). Above the hard ceilings (:data:`HARD_REPLICATIONS`,
+:data:`HARD_SWEEP`) nothing lifts the guard: a typo of a few zeros must not fill the machine.
 """
 
 from __future__ import annotations
@@ -14,6 +15,27 @@ from sim.errors import UsageError
 
 LARGE_REPLICATIONS = 200_000
 LARGE_BLOCK_BYTES = 8 * 2**30  # memory one block may take in one worker without --allow-large
+HARD_REPLICATIONS = 20_000_000  # ten times run.replications' maximum; --allow-large cannot pass it
+MAX_SEED = 2**63 - 1  # numpy's SeedSequence takes any non-negative int; we keep seeds to 63 bits
+BYTES_PER_REPLICATION = 64  # outcome kind, round, proposer, counters and terms: about 8 bytes x 8 per issue
+
+
+def result_memory(replications: int, issues: int = 8) -> int:
+    """Estimate the bytes the outcome tables of ``replications`` take (before writing them)."""
+    return replications * BYTES_PER_REPLICATION * max(1, issues)
+
+
+def check_seed(seed: int | None, where: str = "seed") -> None:
+    """Refuse a seed that is not a whole number in [0, 2**63).
+
+    Raises:
+        UsageError: ``<where>: ... allowed: a whole number from 0 to 9,223,372,036,854,775,807``.
+
+    """
+    if seed is None:
+        return
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise UsageError(f"{where}: {seed!r} is not a seed; allowed: a whole number from 0 to {MAX_SEED:,}")
 
 
 def block_memory(sc: Any) -> int:
@@ -33,9 +55,20 @@ def check_replications(replications: int, *, allow_large: bool = False, where: s
         UsageError: ``[<where>: ]<n> replications is above ...``.
 
     """
+    at = f"{where}: " if where else ""
+    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
+        raise UsageError(f"{at}{replications!r} replications; allowed: a whole number of at least 1")
+    if replications > HARD_REPLICATIONS:
+        raise UsageError(f"{at}{replications:,} replications is above the hard limit of {HARD_REPLICATIONS:,} "
+                         f"(the outcomes alone would need about {_gib(result_memory(replications))}); "
+                         "--allow-large does not lift it: split the run or use fewer replications")
     if replications > LARGE_REPLICATIONS and not allow_large:
-        raise UsageError(f"{where + ': ' if where else ''}{replications:,} replications is above "
+        raise UsageError(f"{at}{replications:,} replications is above "
                          f"{LARGE_REPLICATIONS:,}; pass --allow-large if you mean it")
+
+
+def _gib(n: int) -> str:
+    return f"{n / 2**30:,.1f} GiB" if n >= 2**28 else f"{n / 2**20:,.0f} MiB"
 
 
 def check_size(sc: Any, replications: int | None = None, *, allow_large: bool = False) -> None:
@@ -50,9 +83,9 @@ def check_size(sc: Any, replications: int | None = None, *, allow_large: bool = 
         UsageError: Too many replications, or blocks too large for memory, without ``allow_large``.
 
     """
+    check_replications(replications or sc.spec.run.replications, allow_large=allow_large, where=sc.file)
     if allow_large:
         return
-    check_replications(replications or sc.spec.run.replications, where=sc.file)
     need = block_memory(sc)
     if need > LARGE_BLOCK_BYTES:
         fits = max(1, sc.spec.run.block_size * LARGE_BLOCK_BYTES // need)
@@ -63,6 +96,7 @@ def check_size(sc: Any, replications: int | None = None, *, allow_large: bool = 
 
 
 LARGE_SWEEP = 50 * LARGE_REPLICATIONS  # replications over all design points of a sweep
+HARD_SWEEP = 10 * LARGE_SWEEP  # no flag lifts it
 
 
 def check_sweep_size(sc: Any, points: int, replications: int, *, allow_large: bool = False) -> None:
@@ -73,6 +107,10 @@ def check_sweep_size(sc: Any, points: int, replications: int, *, allow_large: bo
 
     """
     total = points * replications
+    if total > HARD_SWEEP:
+        raise UsageError(f"{sc.file}: {points:,} points × {replications:,} replications = {total:,} is above the "
+                         f"hard limit of {HARD_SWEEP:,} (the outcomes alone would need about "
+                         f"{_gib(result_memory(total))}); --allow-large does not lift it")
     if total > LARGE_SWEEP and not allow_large:
         raise UsageError(f"{sc.file}: {points:,} points × {replications:,} replications "
                          f"= {total:,} is above {LARGE_SWEEP:,}; pass --allow-large if you mean it")

@@ -5,10 +5,17 @@ the main process should act on it: it leaves ``with RunFolder(...)`` (removing t
 unfinished folder) and prints one line. Workers that raised ``KeyboardInterrupt`` too would
 print tracebacks, so they ignore SIGINT and are shut down by the main process. SIGTERM
 (``kill``, job schedulers) is treated like Ctrl-C.
+
+A ``kill -9`` of the main process runs no cleanup at all. The forkserver notices (its pipe
+from the main process closes) and exits; the workers it forked must not live on with
+hundreds of megabytes each, so :func:`worker_init` makes each one die with its parent: the
+parent-death signal on Linux (``prctl``) and, everywhere, a watchdog thread that exits
+when the parent changes. The resource tracker exits when the last of them is gone.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -89,3 +96,63 @@ def interrupts_deferred() -> Iterator[None]:
 def ignore_sigint() -> None:
     """Leave Ctrl-C to the main process (the initializer of worker processes)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WATCHDOG_SECONDS = 0.5
+
+
+def die_with(main_pid: int) -> None:
+    """End this process when ``main_pid`` (the command's process) or this process's parent ends.
+
+    Workers of a forkserver pool are children of the forkserver, which itself lives as long
+    as any worker does (each holds its "alive" pipe): the parent-death signal alone would
+    never fire. So a watchdog thread also waits on the main process itself (a pidfd, which
+    becomes readable when the process exits, even before it is reaped).
+    """
+    parent = os.getppid()
+    try:
+        import ctypes
+        import ctypes.util
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the watchdog below is the only guard
+        pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    try:
+        pidfd = os.pidfd_open(main_pid)
+    except (AttributeError, OSError):  # no pidfd (not Linux >= 5.3), or the main process is gone
+        pidfd = None
+        if not _alive(main_pid):
+            os._exit(1)
+
+    def watch() -> None:
+        import select
+        import time
+
+        if pidfd is not None:
+            select.select([pidfd], [], [])  # readable when the main process exits
+        else:
+            while os.getppid() == parent and _alive(main_pid):
+                time.sleep(WATCHDOG_SECONDS)
+        os._exit(1)  # orphaned: nobody will collect the result
+
+    threading.Thread(target=watch, name="sim-parent-watchdog", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def worker_init(main_pid: int) -> None:
+    """Initializer of pool workers: leave Ctrl-C to the main process, die with it."""
+    ignore_sigint()
+    die_with(main_pid)

@@ -29,16 +29,40 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%d-%H%M%S") + "-" + os.urandom(3).hex()
 
 
+MAX_NAME = 100  # characters of a folder name chosen by the user (--id)
+
+
+def check_name(part: str) -> str:
+    """Return ``part`` if it is a plain folder name, else explain what is allowed.
+
+    Refused: empty, ``.`` and ``..``, separators, a leading dot (``.tmp-`` folders are
+    unfinished work, and hidden folders would hide a result), control characters, and names
+    longer than :data:`MAX_NAME`.
+
+    Raises:
+        UsageError: ``'<part>' is not allowed in an output path; ...``.
+
+    """
+    import re
+
+    ok = (part and len(part) <= MAX_NAME and not part.startswith(".") and "/" not in part and "\\" not in part
+          and not Path(part).is_absolute() and re.fullmatch(r"[^\x00-\x1f\x7f]+", part))
+    if not ok:
+        shown = part if len(part) <= 40 else f"{part[:40]}..."
+        raise UsageError(f"'{shown}' is not allowed in an output path; allowed: a plain name of at most "
+                         f"{MAX_NAME} characters, not starting with '.', without '/' or '\\'")
+    return part
+
+
 def safe_child(root: Path, *parts: str) -> Path:
     """Join ``parts`` under ``root`` and refuse anything that escapes it.
 
     Raises:
-        UsageError: For absolute parts or ``..`` escapes.
+        UsageError: For absolute parts, ``..`` escapes, or names :func:`check_name` refuses.
 
     """
     for p in parts:
-        if not p or Path(p).is_absolute() or ".." in Path(p).parts or "/" in p or "\\" in p:
-            raise UsageError(f"'{p}' is not allowed in an output path; use a plain name")
+        check_name(p)
     path = root.joinpath(*parts)
     if not path.resolve().is_relative_to(root.resolve()):
         raise UsageError(f"output path {path} escapes {root}")
@@ -79,7 +103,41 @@ class RunFolder:
 
     def write_json(self, name: str, data: Any) -> None:
         """Write pretty JSON."""
-        (self.tmp / name).write_text(json.dumps(data, indent=2, default=_jsonable) + "\n", encoding="utf-8")
+        (self.tmp / name).write_text(finite_json(data, name) + "\n", encoding="utf-8")
+
+
+NOT_FINITE = ("a computed value is not finite (NaN or infinity), so the folder was not written; "
+              "a scenario value is probably extreme (bounds, multipliers, distributions): check them")
+
+
+def finite_json(data: Any, name: str) -> str:
+    """Pretty JSON of ``data``, refusing NaN and infinity (they are not JSON, and not an answer).
+
+    Raises:
+        UsageError: Naming the file, when a value is not finite.
+
+    """
+    try:
+        return json.dumps(data, indent=2, default=_jsonable, allow_nan=False)
+    except ValueError:
+        raise UsageError(f"{name}: {NOT_FINITE}") from None
+
+
+def check_finite(name: str, cols: dict[str, Any]) -> None:
+    """Refuse a table with a non-finite number before it is written.
+
+    Raises:
+        UsageError: Naming the file and the column.
+
+    """
+    import numpy as np
+
+    for col, values in cols.items():
+        arr = np.asarray(values)
+        if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+            raise UsageError(f"{name}: column {col}: {NOT_FINITE}")
+        if arr.dtype.kind == "O" and any(isinstance(v, float) and not np.isfinite(v) for v in arr.ravel()):
+            raise UsageError(f"{name}: column {col}: {NOT_FINITE}")
 
 
 def _jsonable(x: Any) -> Any:
@@ -90,6 +148,7 @@ def _jsonable(x: Any) -> Any:
 
 def write_table(path: Path, cols: dict[str, Any]) -> None:
     """Write columns as CSV (header, then rows), with stable float formatting."""
+    check_finite(path.name, cols)
     names = list(cols)
     data = [list(c) if not isinstance(c, list) else c for c in cols.values()]
     with path.open("w", newline="", encoding="utf-8") as fh:

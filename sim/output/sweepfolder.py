@@ -20,7 +20,7 @@ from typing import Any
 from sim.experiments.discovery import Discovery, discover, trajectory_table
 from sim.experiments.sweep import SweepPlan, SweepResult, from_arrays, point_summary, points_table, sweep_summary
 from sim.output.plots import save
-from sim.output.results import _jsonable, manifest, utc_now, versions, write_table
+from sim.output.results import finite_json, manifest, utc_now, versions, write_table
 from sim.output.sweep_plots import heatmap, prim_figure, write_sweep_figures
 from sim.output.workfolder import WorkFolder, atomic_write
 
@@ -94,7 +94,7 @@ def write_discovery(d: Discovery, folder: Path, *, plots: bool = True, summary: 
     the first two levers with the box outlined (``prim_<indicator>_heatmap``).
     """
     stem = f"prim_{d.indicator}"
-    atomic_write(folder / f"{stem}.json", (_dumps(d.to_json()) + "\n").encode("utf-8"))
+    atomic_write(folder / f"{stem}.json", (finite_json(d.to_json(), f"{stem}.json") + "\n").encode("utf-8"))
     staging = folder / f".tmp-{stem}-{os.getpid()}"
     staging.mkdir(exist_ok=True)
     try:
@@ -111,9 +111,5 @@ def write_discovery(d: Discovery, folder: Path, *, plots: bool = True, summary: 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return files
-
-
-def _dumps(data: Any) -> str:
-    return json.dumps(data, indent=2, default=_jsonable)
 
 

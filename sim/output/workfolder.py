@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import UsageError
-from sim.output.results import _jsonable, safe_child
+from sim.output.results import finite_json, safe_child
 
 TMP_PREFIX = ".tmp-"
 
@@ -107,6 +107,13 @@ class WorkFolder:
             raise UsageError(f"{self.tmp} is in use by another running process") from None
         self._lock = fh
 
+    def discard(self) -> None:
+        """Remove the folder (a job that failed before finishing anything worth resuming)."""
+        import shutil
+
+        self.unlock()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
     def unlock(self) -> None:
         """Release the lock (also released when the process exits)."""
         if self._lock is not None:
@@ -115,7 +122,7 @@ class WorkFolder:
 
     def write_json(self, name: str, data: Any) -> None:
         """Write pretty JSON atomically."""
-        atomic_write(self.tmp / name, (json.dumps(data, indent=2, default=_jsonable) + "\n").encode("utf-8"))
+        atomic_write(self.tmp / name, (finite_json(data, name) + "\n").encode("utf-8"))
 
     def read_json(self, name: str) -> Any:
         """Read a JSON file of the folder.

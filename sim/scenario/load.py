@@ -266,7 +266,7 @@ class _Sections:
                 val = getattr(iss, key)
                 if val is not None:
                     try:
-                        info.to_norm(val)
+                        info.to_norm(exact_value(info, val))
                     except ValueProblem as exc:
                         self.bad(("issues", i, key), str(exc))
 
@@ -283,7 +283,7 @@ class _Sections:
             for iname, pos in a.positions.items():
                 if self.issue_ref(("actors", j, "positions", iname), iname):
                     try:
-                        self.infos[iname].to_norm(pos.ideal)
+                        self.infos[iname].to_norm(exact_value(self.infos[iname], pos.ideal))
                     except ValueProblem as exc:
                         bad(("actors", j, "positions", iname, "ideal"), str(exc))
                 total += pos.salience
@@ -503,3 +503,23 @@ def _unit(x: Any) -> float:
     if not 0.0 <= x <= 1.0:
         raise ValueError(x)
     return x
+
+
+def exact_value(info: IssueInfo, value: Any) -> Any:
+    """Check a value written in a scenario is exactly one of the issue's values, and return it.
+
+    The 0-1 scale accepts more (0 and 1 for binary terms, fractions between ordinal levels,
+    for draws and sweeps); a status quo or an ideal written as ``1`` or ``1.5`` is almost
+    always a slip, so the file must say ``true`` or name a level.
+
+    Raises:
+        ValueProblem: A number on a binary issue, or a fraction on an ordinal one.
+
+    """
+    if info.kind == "binary" and not isinstance(value, bool) and value not in ("yes", "no"):
+        shown = f"{value:g}" if isinstance(value, int | float) else repr(value)
+        raise ValueProblem(f"{shown} is not a value of binary issue '{info.name}'; allowed: true or false")
+    if (info.kind == "ordinal" and isinstance(value, float) and not value.is_integer()):
+        raise ValueProblem(f"{value:g} lies between two levels of '{info.name}'; allowed: a level name "
+                           f"({', '.join(info.levels)})")
+    return value

@@ -102,6 +102,10 @@ def _merge(res: Resolved, base: Any, doc: SourceDoc, over: Any, src: PathKey, ds
         names = [b[key] for b in base]
         removed: set[str] = set()
         for j, val in enumerate(over):
+            if not isinstance(val[key], (str, int, float, bool)):  # a list or mapping cannot name an item
+                raise ScenarioError([Problem(doc.file, doc.line_of((*src, j, key)), _fmt(dst, j) + f".{key}",
+                                             f"must be a plain word that names the item, not a "
+                                             f"{'list' if isinstance(val[key], list) else 'mapping'}")])
             if val.get("remove") is True:
                 if val[key] not in names:
                     raise ScenarioError([Problem(doc.file, doc.line_of((*src, j)), _fmt(dst, val[key]),
@@ -140,7 +144,7 @@ def _forget(res: Resolved, dst: PathKey) -> None:
             del table[k]
 
 
-def _fmt(path: PathKey, name: str) -> str:
+def _fmt(path: PathKey, name: str | int) -> str:
     return ".".join(str(p) for p in path) + f"[{name}]"
 
 
@@ -164,7 +168,10 @@ def resolve(path: str | Path, *, max_nodes: int | None = None) -> Resolved:
             raise ScenarioError([Problem(referrer[0], referrer[1], "extends",  # type: ignore[index]
                                          f"extends makes a cycle ({cycle}); a base must not extend its variant")])
         if len(seen) >= MAX_CHAIN:
-            raise ScenarioError([Problem(str(current), None, "extends", f"more than {MAX_CHAIN} files chained")])
+            where = referrer or (str(current), None)
+            raise ScenarioError([Problem(where[0], where[1], "extends",
+                                         f"more than {MAX_CHAIN} files chained by extends (from {seen[0].name}); "
+                                         f"allowed: a chain of at most {MAX_CHAIN} files")])
         if referrer and not current.is_file():
             what = "a folder" if current.is_dir() else "missing"
             raise ScenarioError([Problem(referrer[0], referrer[1], "extends",

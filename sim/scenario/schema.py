@@ -20,6 +20,7 @@ MAX_REPLICATIONS = 2_000_000
 MAX_ROUNDS = 500
 MAX_ACTORS = 20
 MAX_ISSUES = 40
+MAX_BOUND = 1e12  # |min| and |max| of a continuous issue: beyond this, max - min overflows in the engine
 
 
 class Strict(BaseModel):
@@ -39,8 +40,8 @@ class Issue(Strict):
     label: str | None = None
     kind: Literal["continuous", "ordinal", "binary"]
     units: str | None = None
-    min: float | None = None
-    max: float | None = None
+    min: float | None = Field(default=None, ge=-MAX_BOUND, le=MAX_BOUND)
+    max: float | None = Field(default=None, ge=-MAX_BOUND, le=MAX_BOUND)
     levels: list[Name] | None = None
     status_quo: Scalar
     breakdown: Scalar | None = None

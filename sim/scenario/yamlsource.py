@@ -27,6 +27,11 @@ _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("null", "bool", "int", "float", "str", "timestamp")}
 
 PathKey = tuple[str | int, ...]
+# Characters that would act on a terminal rather than show: C0/C1 controls (ESC starts a
+# screen or title escape) and bidirectional overrides (they reverse the text shown after them).
+# Tab, newline and carriage return are ordinary in notes. PyYAML's reader refuses most of these
+# as raw bytes; a double-quoted string can still spell them ("\e[2J").
+_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 
 
 @dataclass
@@ -56,6 +61,124 @@ class SourceDoc:
         return self.lines.get((), 1)
 
 
+def read_bounded(p: Path, max_bytes: int, *, hint: bool = True, fail: Any = None) -> bytes:
+    """Read a regular file of at most ``max_bytes``; refuse folders, FIFOs, devices and unreadable files.
+
+    Checked with ``stat`` before opening (opening a FIFO blocks until a writer comes; a device
+    such as /dev/zero never ends), and the read itself stops at ``max_bytes + 1`` bytes, so a
+    file that grows while read is still bounded.
+
+    Raises:
+        ScenarioError: Through ``fail(message)``, one message per refusal.
+
+    """
+    import errno
+    import os
+    import stat as st
+
+    try:
+        info = p.stat()
+    except FileNotFoundError:
+        raise fail("no such file; give the path of a scenario .yaml file") from None
+    except OSError as exc:
+        raise fail(f"cannot be read ({_os_reason(exc)}); check the path and its permissions") from None
+    if st.S_ISDIR(info.st_mode):
+        raise fail("is a folder, not a file; give the path of a scenario .yaml file")
+    if not st.S_ISREG(info.st_mode):
+        kind = "a named pipe (FIFO)" if st.S_ISFIFO(info.st_mode) else \
+            "a device" if st.S_ISCHR(info.st_mode) or st.S_ISBLK(info.st_mode) else "a socket or special file"
+        raise fail(f"is {kind}, not a regular file; give the path of a scenario .yaml file")
+    def too_big(size: str) -> ScenarioError:
+        why = f" ({LARGE_HINT})" if hint else " (a hard limit, also with --allow-large)"
+        return fail(f"file is {size} bytes; a scenario may be at most {max_bytes:,}{why}")
+
+    if info.st_size > max_bytes:
+        raise too_big(f"{info.st_size:,}")
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise fail(f"cannot be read ({_os_reason(exc)}); check the path and its permissions") from None
+    try:
+        if not st.S_ISREG(os.fstat(fd).st_mode):  # swapped for a FIFO or device between stat and open
+            raise fail("is not a regular file; give the path of a scenario .yaml file")
+        chunks, size = [], 0
+        while size <= max_bytes:
+            try:
+                chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+            except OSError as exc:
+                if exc.errno == errno.EAGAIN:
+                    raise fail("is not a regular file; give the path of a scenario .yaml file") from None
+                raise fail(f"cannot be read ({_os_reason(exc)}); check the file") from None
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    if size > max_bytes:
+        raise too_big(f"more than {max_bytes:,}")
+    return b"".join(chunks)
+
+
+def _os_reason(exc: OSError) -> str:
+    """An operating-system error in plain words: 'permission denied', 'no space left on device'."""
+    import os
+
+    return os.strerror(exc.errno).lower() if exc.errno else str(exc)
+
+
+def _one_line_text(text: str) -> str:
+    """Several lines of a library's message as one."""
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+class _TooDeep(Exception):
+    """Raised by the depth loader at the first node nested deeper than :data:`MAX_DEPTH`."""
+
+    def __init__(self, line: int, message: str = "", path: str = "") -> None:
+        super().__init__(line)
+        self.line = line
+        self.message = message or f"nesting deeper than {MAX_DEPTH} levels is not allowed"
+        self.path = path
+
+
+# Top-level lists refused while parsing, long before the schema's own (much lower) limits, so
+# a file of 100,000 actors is refused at once instead of after a minute of parsing.
+HARD_LIST_ITEMS = {"actors": 200, "issues": 400}
+
+
+def _depth_loader() -> Any:
+    """A SafeLoader whose composer counts nesting while it composes (PyYAML's composer recurses).
+
+    The depth check therefore runs during parsing: a list nested 600 deep is refused at its
+    41st level, not by a RecursionError inside PyYAML.
+    """
+    import yaml
+
+    class DepthLoader(yaml.SafeLoader):
+        _depth = 0
+        _top_key: Any = None  # the top-level key whose value is being composed
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            self._depth += 1
+            try:
+                if self._depth > MAX_DEPTH + 1:
+                    raise _TooDeep(self.peek_event().start_mark.line + 1)
+                if self._depth == 2 and isinstance(index, yaml.ScalarNode):
+                    self._top_key = index.value
+                limit = HARD_LIST_ITEMS.get(self._top_key)
+                if (self._depth == 3 and isinstance(parent, yaml.SequenceNode) and limit is not None
+                        and isinstance(index, int) and index >= limit):
+                    raise _TooDeep(self.peek_event().start_mark.line + 1,
+                                   f"more than {limit} {self._top_key}; a scenario is far smaller "
+                                   "(a hard limit, also with --allow-large)", self._top_key)
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+
+    return DepthLoader
+
+
 def read_yaml(path: str | Path, *, max_nodes: int = MAX_NODES) -> SourceDoc:
     """Read one YAML file safely.
 
@@ -75,20 +198,16 @@ def read_yaml(path: str | Path, *, max_nodes: int = MAX_NODES) -> SourceDoc:
 
     name = str(path)
     p = Path(path)
+    loader = _depth_loader()
 
     def fail(line: int | None, msg: str, fpath: str = "") -> ScenarioError:
         return ScenarioError([Problem(name, line, fpath, msg)])
 
-    if not p.exists():
-        raise fail(None, "no such file; give the path of a scenario .yaml file")
-    if p.is_dir():
-        raise fail(None, "is a folder, not a file; give the path of a scenario .yaml file")
     # one override knob: raising the value bound (--allow-large) raises the byte bound alike
+    max_nodes = min(max_nodes, LARGE_FACTOR * MAX_NODES)  # a hard ceiling: no flag lifts it further
+    large = max_nodes > MAX_NODES
     max_bytes = MAX_FILE_BYTES * max(1, max_nodes // MAX_NODES)
-    if p.stat().st_size > max_bytes:
-        raise fail(None, f"file is {p.stat().st_size:,} bytes; a scenario may be at most {max_bytes:,} "
-                         f"({LARGE_HINT})")
-    raw = p.read_bytes()
+    raw = read_bounded(p, max_bytes, hint=not large, fail=lambda msg: fail(None, msg))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -97,12 +216,21 @@ def read_yaml(path: str | Path, *, max_nodes: int = MAX_NODES) -> SourceDoc:
     if not text.strip() or all(ln.strip().startswith("#") or not ln.strip() for ln in text.splitlines()):
         raise fail(None, "file is empty; a scenario is a mapping with at least name, issues and actors")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=loader)
+    except _TooDeep as exc:
+        raise fail(exc.line, exc.message, exc.path) from None
     except yaml.MarkedYAMLError as exc:
         line, what = _explain_syntax(text, exc)
         raise fail(line, f"YAML syntax error: {what}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise fail(line, f"character U+{ord(char):04X} is not allowed in YAML (a control character); "
+                         "remove it") from None
     except yaml.YAMLError as exc:
-        raise fail(None, f"YAML error: {exc}") from None
+        raise fail(None, _one_line_text(f"YAML error: {exc}")) from None
+    except RecursionError:  # a guard behind the depth check (some other recursive construct)
+        raise fail(None, f"nesting deeper than {MAX_DEPTH} levels is not allowed") from None
     if node is None:
         raise fail(None, "file is empty; a scenario is a mapping with at least name, issues and actors")
     doc = SourceDoc(name, None)
@@ -126,9 +254,19 @@ class _Builder:
 
         self.constructor = SafeConstructor()
         self.yaml = yaml
+        self.open: set[int] = set()  # ids of the nodes being built (an alias to one of them loops)
 
     def _fail(self, node: Any, path: PathKey, msg: str) -> ScenarioError:
         return ScenarioError([Problem(self.doc.file, node.start_mark.line + 1, _node_path(self.root, path), msg)])
+
+    def _check_text(self, node: Any, path: PathKey, text: str) -> None:
+        """Refuse a control character in scenario text: it would act on the terminal that shows it."""
+        import re
+
+        bad = re.search(_CONTROL, text)
+        if bad:
+            raise self._fail(node, path, f"text contains the control character U+{ord(bad.group()):04X}; "
+                                         "allowed: printable text (tabs and newlines are fine)")
 
     def build(self, node: Any, path: PathKey, depth: int) -> Any:
         self.count += 1
@@ -148,7 +286,20 @@ class _Builder:
             value = self.constructor.construct_object(node)
             if node.tag == f"{_CORE}timestamp":
                 value = node.value
+            if isinstance(value, str):
+                self._check_text(node, path, value)
             return value
+        if id(node) in self.open:
+            raise self._fail(node, path, "an alias (*name) refers to the list or mapping that contains it; "
+                                         "a scenario cannot contain itself")
+        self.open.add(id(node))
+        try:
+            return self._build_collection(node, path, depth)
+        finally:
+            self.open.discard(id(node))
+
+    def _build_collection(self, node: Any, path: PathKey, depth: int) -> Any:
+        y = self.yaml
         if isinstance(node, y.SequenceNode):
             if node.tag != f"{_CORE}seq":
                 raise self._fail(node, path, _tag_message(node.tag))
@@ -162,6 +313,7 @@ class _Builder:
             if not isinstance(key_node, y.ScalarNode):
                 raise self._fail(key_node, path, "a mapping key must be a plain word, not a list or mapping")
             key = str(self.constructor.construct_object(key_node))
+            self._check_text(key_node, path, key)
             if key in out:
                 raise self._fail(key_node, (*path, key), f"duplicate key '{key}'; each key may appear once")
             self.doc.lines[(*path, key)] = key_node.start_mark.line + 1
@@ -239,8 +391,9 @@ def _node_path(root: Any, path: PathKey) -> str:
     for key in path:
         if isinstance(key, int):
             item = node.value[key] if isinstance(node, yaml.SequenceNode) and key < len(node.value) else None
-            names = [v.value for k, v in getattr(item, "value", []) if isinstance(item, yaml.MappingNode)
-                     and isinstance(k, yaml.ScalarNode) and k.value == "name" and isinstance(v, yaml.ScalarNode)]
+            pairs = item.value if isinstance(item, yaml.MappingNode) else []  # a list item may be a list
+            names = [v.value for k, v in pairs
+                     if isinstance(k, yaml.ScalarNode) and k.value == "name" and isinstance(v, yaml.ScalarNode)]
             text += f"[{_label(names[0] if names else None, key)}]"
             node = item
         else:

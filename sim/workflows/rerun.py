@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim.ensemble.guard import check_replications, check_seed
 from sim.errors import UsageError
 from sim.output.finished import open_run
 from sim.output.results import versions
@@ -94,6 +95,8 @@ def _settings(done: Any) -> dict[str, Any]:
                     "values": {str(k): float(v) for k, v in (m.get("values") or {}).items()}}
     except (KeyError, TypeError, ValueError) as exc:
         raise UsageError(f"{where}: damaged ({exc!r} in seed, replications, protocols or values)") from None
+    check_seed(settings["seed"], f"{where}: seed")  # a damaged manifest must not reach numpy
+    check_replications(settings["replications"], allow_large=True, where=f"{where}: replications")
     if m.get("block_size", sc.spec.run.block_size) != sc.spec.run.block_size:
         # blocks key the random numbers: another block size would give other (valid) numbers
         raise UsageError(f"{where}: block_size {m['block_size']} differs from the stored scenario's "

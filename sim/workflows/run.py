@@ -10,7 +10,7 @@ from typing import Any
 
 from sim.analysis.summaries import summarize
 from sim.ensemble.blocks import Progress, simulate
-from sim.ensemble.guard import check_size
+from sim.ensemble.guard import check_seed, check_size
 from sim.output.results import RunFolder, utc_now
 from sim.output.runfolder import RunResult, write_run
 from sim.scenario.load import Scenario
@@ -53,6 +53,7 @@ def run(sc: Scenario, *, replications: int | None = None, seed: int | None = Non
     started = utc_now()
     reps = replications or sc.spec.run.replications
     check_size(sc, reps, allow_large=allow_large)
+    check_seed(seed)
     seed = sc.spec.run.seed if seed is None else seed
     names = protocols_of(sc, protocols)
 

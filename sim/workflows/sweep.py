@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.ensemble.blocks import Progress
-from sim.ensemble.guard import check_size, check_sweep_size
+from sim.ensemble.guard import check_seed, check_size, check_sweep_size
 from sim.errors import ScenarioError, UsageError
 from sim.experiments.evaluate import evaluate
 from sim.experiments.sweep import PLAN_FORMAT, SweepPlan, SweepResult, check_output, make_plan, to_arrays
@@ -73,6 +73,7 @@ def start(sc: Scenario, *, design: str | None = None, points: int | None = None,
     """
     plan = make_plan(sc, design=design, points=points, replications=replications, seed=seed, protocol=protocol)
     check_size(sc, allow_large=allow_large)
+    check_seed(seed)
     check_sweep_size(sc, len(plan.design), plan.replications, allow_large=allow_large)
     output = {"plots": plots, "indicators": indicators, "prim": list(prim) if prim else None}
     check_output(sc, output)

@@ -100,3 +100,42 @@ def test_ctrl_c_while_workers_simulate_writes_nothing(tmp_path: Path) -> None:
     stdout, err = proc.communicate(timeout=120)
     assert (proc.returncode, stdout, err) == (130, "", INTERRUPTED)  # no worker tracebacks either
     assert not out.exists()
+
+
+def marked(marker: str) -> list[int]:
+    """Live (not zombie) processes whose environment carries ``marker``: the command and its children."""
+    found = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            if marker.encode() in (d / "environ").read_bytes().split(b"\0") and \
+                    (d / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                found.append(int(d.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc (Linux)")
+def test_kill_9_of_the_command_leaves_no_worker_forkserver_or_tracker(tmp_path: Path) -> None:
+    """kill -9 runs no cleanup: the workers, the forkserver and the resource tracker must end by themselves."""
+    marker = f"SIM_TEST_MARKER={os.getpid()}-{time.monotonic_ns()}"
+    env = dict(os.environ, SIM_TEST_MARKER=marker.split("=", 1)[1])
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "run", str(VALID), "-n", "150000", "--executor", "processes",
+                             "--workers", "2", "-q", "--no-plots", "--out", str(tmp_path / "out")],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        # the command, the resource tracker, the forkserver and two workers
+        wait_until(proc, lambda: len(marked(marker)) >= 5, timeout=120)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        end = time.monotonic() + 10
+        while marked(marker) and time.monotonic() < end:
+            time.sleep(0.1)
+        left = marked(marker)
+        assert not left, f"processes outlived kill -9 of sim run: {left}"
+    finally:
+        for pid in marked(marker):  # only the processes this test started
+            os.kill(pid, signal.SIGKILL)

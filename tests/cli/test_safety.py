@@ -73,7 +73,7 @@ def test_out_that_is_a_file_is_a_usage_error(tmp_path: Path, capsys) -> None:
     not_a_folder.write_text("a file where the results folder should be\n")
     code, _, err = cli(["run", str(VALID), "-n", "20", "--out", str(not_a_folder), "-q", "--no-plots"], capsys)
     assert code == 2
-    assert err.startswith(f"error: cannot create a run folder under {not_a_folder}: Not a directory")
+    assert err == f"error: --out {not_a_folder} is a file, not a folder; allowed: a folder (created if missing)\n"
     assert not_a_folder.read_text().startswith("a file")
 
 
@@ -82,7 +82,9 @@ def test_a_chosen_folder_name_cannot_escape_either(tmp_path: Path, capsys) -> No
     out = tmp_path / "results"
     code, _, err = cli(["compare", str(VALID), str(VALID), "--id", "../../escape", "--out", str(out), "-n", "20", "-q",
                         "--no-plots"], capsys)
-    assert (code, err) == (2, "error: '../../escape' is not allowed in an output path; use a plain name\n")
+    assert (code, err) == (2, "error: sim compare: argument --id: '../../escape' is not allowed in an output path; "
+                              "allowed: a plain name of at most 100 characters, not starting with '.', without '/' "
+                              "or '\\'; see sim compare --help\n")
     assert not (tmp_path / "escape").exists() and not (tmp_path.parent / "escape").exists()
 
 

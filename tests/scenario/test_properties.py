@@ -205,8 +205,12 @@ def test_strict_red_line_on_a_continuous_issue_is_kept(tmp_path: Path, op: str) 
 SEEDS = [ROOT / "tests" / "bad_scenarios" / "_valid.yaml", BASELINE, SCENARIOS / "validation" / "rubinstein.yaml"]
 JUNK = ["", ":", ": :", "- ", "[", "]", "{", "}", "\"", "'", "&a", "*a", "*nope", "!!python/object:os.system",
         "!!binary AAAA", "\t", "---", "...", "%YAML 1.1", "? ", "|", ">", "#", "null", "~", ".nan", "-.inf",
-        "1e999", "99999999999999999999", "0x1F", "é", "\u202e", "<<: *a", "name: twice", "actors: []"]
-VALUES = [0, -1, 1.5, 1e12, "text", "", None, True, [], {}, [1, 2], {"value": 1}, {"value": "x", "note": 3},
+        "1e999", "99999999999999999999", "0x1F", "é", "\u202e", "<<: *a", "name: twice", "actors: []",
+        # issue 16's hostile spellings: escapes, markup, tags and aliases inside lists, deep nesting, NUL
+        '"\\e[2J\\e]0;x\\a"', '"\\u202e"', "[/]", "[link=file:///etc/passwd]", "[[a, !env X]]",
+        "[[a, {b: 1, b: 2}]]", "&r [1, *r]", "[" * 60 + "]" * 60, "\x00", "1.0e+308", "-1.0e+308"]
+VALUES = [0, -1, 1.5, 1e12, 1e308, -1e308, 2**70, "text",
+          "", None, True, [], {}, [1, 2], {"value": 1}, {"value": "x", "note": 3},
           "none", "yes", "../..", "a" * 300]
 _FILE_LEVEL = ("file is empty", "is a folder", "no such file", "file is ")
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from sim.cli.commands.common import Bar, add_scenario_args, console, executor_for, load
+from sim.cli.commands.common import Bar, _positive, add_scenario_args, console, executor_for, load
 
 
 def add(sub: Any) -> None:
@@ -19,8 +19,8 @@ def add(sub: Any) -> None:
     add_scenario_args(p)
     p.add_argument("--target", required=True, help="INDICATOR>=P or INDICATOR<=P, e.g. any_base_retained>=0.7")
     p.add_argument("--levers", help="levers to move, comma-separated (default all; the rest keep scenario values)")
-    p.add_argument("--points", type=int, default=5, help="grid values per range lever (default 5)")
-    p.add_argument("--verify", type=int, help="replications of the fresh verification run (default 4 × -n)")
+    p.add_argument("--points", type=_positive, default=5, help="grid values per range lever (default 5)")
+    p.add_argument("--verify", type=_positive, help="replications of the fresh verification run (default 4 × -n)")
     p.add_argument("--no-refine", action="store_true", help="grid only: skip COBYLA and bisection")
     p.add_argument("--strict", action="store_true",
                    help="a package meets the target only if its whole 95%% interval does (margin for luck)")

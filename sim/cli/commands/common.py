@@ -14,7 +14,7 @@ def add_scenario_args(p: argparse.ArgumentParser, *, run: bool = True, optional:
     p.add_argument("scenario", nargs="?" if optional else None, help="scenario YAML file")
     if run:
         p.add_argument("-n", "--replications", type=_positive, help="override run.replications")
-        p.add_argument("--seed", type=_nonneg, help="override run.seed")
+        p.add_argument("--seed", type=_seed, help="override run.seed")
         p.add_argument("--executor", choices=["inline", "processes", "dask"], default=None,
                        help="where blocks run (default: processes for large runs, else inline)")
         p.add_argument("--workers", type=_positive, help="worker processes (default: CPU count)")
@@ -26,23 +26,41 @@ def add_scenario_args(p: argparse.ArgumentParser, *, run: bool = True, optional:
         p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
-def _int_at_least(minimum: int) -> Any:
-    """An argparse type: a whole number no smaller than ``minimum``."""
+def _int_at_least(minimum: int, maximum: int | None = None) -> Any:
+    """An argparse type: a whole number no smaller than ``minimum`` (and at most ``maximum``)."""
 
     def parse(text: str) -> int:
+        shown = text if len(text) <= 40 else f"{text[:40]}..."
         try:
+            if len(text) > 4300:  # int() refuses longer digit strings with a confusing message
+                raise ValueError
             v = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+            raise argparse.ArgumentTypeError(f"'{shown}' is not a whole number") from None
         if v < minimum:
             raise argparse.ArgumentTypeError(f"{v} must be at least {minimum}")
+        if maximum is not None and v > maximum:
+            raise argparse.ArgumentTypeError(f"{shown} is too large; allowed: at most {maximum:,}")
         return v
 
     return parse
 
 
-_positive = _int_at_least(1)
+def _folder_name(text: str) -> str:
+    """An argparse type: a plain folder name (``--id``), checked before any work starts."""
+    # in-function: the output layer is imported only when a command runs (sim --help stays quick)
+    from sim.errors import UsageError
+    from sim.output.results import check_name
+
+    try:
+        return check_name(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+_positive = _int_at_least(1, 10**15)
 _nonneg = _int_at_least(0)
+_seed = _int_at_least(0, 2**63 - 1)
 
 
 def load(path: str, args: argparse.Namespace | None = None, *, guard: bool = True) -> Any:
@@ -118,7 +136,13 @@ class Bar:
 
 
 def console() -> Any:
-    """A rich console on stdout."""
+    """A rich console on stdout that prints text literally.
+
+    Markup is off: titles, labels and names come from scenario files, and ``[/]`` or
+    ``[link=file:///...]`` in them must be shown as written, not interpreted (or fail).
+    Styling is given explicitly, with ``rich.text.Text(..., style=...)``. Control characters
+    never reach here: the loader refuses them in scenario text.
+    """
     from rich.console import Console
 
-    return Console(file=sys.stdout, highlight=False)
+    return Console(file=sys.stdout, highlight=False, markup=False)

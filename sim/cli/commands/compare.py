@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from sim.cli.commands.common import LARGE_REPLICATIONS, Bar, _nonneg, _positive, console, executor_for
+from sim.cli.commands.common import LARGE_REPLICATIONS, Bar, _folder_name, _positive, _seed, console, executor_for
 
 
 def add(sub: Any) -> None:
@@ -19,7 +19,7 @@ def add(sub: Any) -> None:
     p.add_argument("inputs", nargs="+", metavar="SCENARIO_OR_RUN",
                    help="scenario YAML files or run folders (results/<scenario>/<run-id>/); the first is the reference")
     p.add_argument("-n", "--replications", type=_positive, help="for scenario files (default: the first input's)")
-    p.add_argument("--seed", type=_nonneg, help="for scenario files (default: the first input's)")
+    p.add_argument("--seed", type=_seed, help="for scenario files (default: the first input's)")
     p.add_argument("--protocol", help="protocol to compare (default: each input's first)")
     p.add_argument("--issues", help="issues whose terms the figure shows, comma-separated "
                                     "(default: those the indicators test)")
@@ -29,7 +29,8 @@ def add(sub: Any) -> None:
     p.add_argument("--scheduler", help="Dask scheduler address (with --executor dask)")
     p.add_argument("--allow-large", action="store_true", help=f"allow more than {LARGE_REPLICATIONS:,} replications")
     p.add_argument("--out", default="results", help="results folder (default: results)")
-    p.add_argument("--id", dest="compare_id", help="name of the comparison folder (default: a timestamped id)")
+    p.add_argument("--id", dest="compare_id", type=_folder_name,
+                   help="name of the comparison folder (default: a timestamped id)")
     p.add_argument("--no-plots", action="store_true", help="skip figures")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=main)
@@ -60,6 +61,7 @@ def print_table(out: Any, result: Any) -> None:
     """One section per indicator: each scenario's probability and its difference to the reference."""
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     first = result.entries[0]
     t = Table(title=f"Comparison: {len(result.entries)} scenarios, {first.n:,} replications each; "
@@ -69,7 +71,7 @@ def print_table(out: Any, result: Any) -> None:
     t.add_column("difference [95% CI]", justify="right", no_wrap=True)
     for name in dict.fromkeys(r["indicator"] for r in result.table):
         rows = [r for r in result.table if r["indicator"] == name]
-        t.add_row(f"[bold]{rows[0]['label']}[/bold]", "", "")  # a heading row keeps the table 80 columns wide
+        t.add_row(Text(rows[0]["label"], style="bold"), "", "")  # a heading row keeps the table 80 columns wide
         for j, r in enumerate(rows):
             p = f"{100 * r['p']:.1f} [{100 * r['lo']:.1f}, {100 * r['hi']:.1f}]"
             if r["diff"] is None:
@@ -77,7 +79,7 @@ def print_table(out: Any, result: Any) -> None:
             else:
                 d = f"{100 * r['diff']:+.1f} [{100 * r['diff_lo']:.1f}, {100 * r['diff_hi']:.1f}]"
                 if r["diff_lo"] > 0 or r["diff_hi"] < 0:
-                    d = f"[bold]{d}[/bold]"
+                    d = Text(d, style="bold")
             t.add_row(f"  {r['scenario']}", p, d, end_section=j == len(rows) - 1)
     out.print(t)
     methods = sorted({r["method"] for r in result.table if r["method"]})

@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from sim.cli.commands.common import console, load
+from sim.cli.commands.common import _nonneg, _seed, console, load
 
 
 def add(sub: Any) -> None:
     """Register the command."""
     p = sub.add_parser("explain", help="narrate one replication: who proposed what, who accepted, and why")
     p.add_argument("scenario", help="scenario YAML file")
-    p.add_argument("-r", "--replication", type=int, default=0, help="replication index (default 0)")
-    p.add_argument("--seed", type=int, help="override run.seed")
+    p.add_argument("-r", "--replication", type=_nonneg, default=0, help="replication index (default 0)")
+    p.add_argument("--seed", type=_seed, help="override run.seed")
     p.add_argument("--protocol", default=None, help="dynamic protocol to narrate (default: the scenario's)")
     p.set_defaults(handler=main)
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from sim.cli.commands.common import console, load
+from sim.cli.commands.common import _positive, console, load
 
 
 def add(sub: Any) -> None:
     """Register the command."""
     p = sub.add_parser("handout", help="write a seminar kit: public brief, private role sheets, debrief (HTML)")
     p.add_argument("scenario", help="scenario YAML file")
-    p.add_argument("-n", "--replications", type=int, default=1000, help="replications for the debrief (default 1000)")
+    p.add_argument("-n", "--replications", type=_positive, default=1000,
+                   help="replications for the debrief (default 1000)")
     p.add_argument("--out", default="results", help="results folder (default: results)")
     p.set_defaults(handler=main)
 

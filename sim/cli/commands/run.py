@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from sim.cli.commands.common import Bar, add_scenario_args, console, executor_for, load
+from sim.cli.commands.common import Bar, _nonneg, add_scenario_args, console, executor_for, load
 
 
 def add(sub: Any) -> None:
@@ -16,7 +16,7 @@ def add(sub: Any) -> None:
     add_scenario_args(p)
     p.add_argument("--protocol", help="protocol(s), comma-separated (default: the scenario's)")
     p.add_argument("--no-plots", action="store_true", help="skip figures")
-    p.add_argument("--explain", nargs="?", const=0, type=int, metavar="REP",
+    p.add_argument("--explain", nargs="?", const=0, type=_nonneg, metavar="REP",
                    help="also narrate one replication (default 0) round by round")
     p.set_defaults(handler=main)
 
@@ -47,6 +47,9 @@ def main(args: argparse.Namespace) -> int:
     reps = args.replications or sc.spec.run.replications
     names = protocols_of(sc, protocols)
     from sim.errors import UsageError
+    if args.explain is not None and args.explain >= min(reps, sc.spec.run.trajectories):
+        raise UsageError(f"--explain {args.explain}: only the first {min(reps, sc.spec.run.trajectories)} "
+                         "replications are traced; use `sim explain FILE --replication K` for any replication")
     out = console()
     with executor_for(args, reps) as ex, Bar(reps * len(names), f"{sc.name}", args.quiet) as bar:
         result = run(sc, replications=reps, seed=args.seed, protocols=protocols, executor=ex,

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from sim.cli.commands.common import Bar, add_scenario_args, console, executor_for, load
+from sim.cli.commands.common import Bar, _positive, add_scenario_args, console, executor_for, load
 
 
 def add(sub: Any) -> None:
@@ -18,7 +18,7 @@ def add(sub: Any) -> None:
                     "-n replications on common random numbers. Writes results/<scenario>/sensitivity-<id>/.")
     add_scenario_args(p)
     p.add_argument("--indicator", required=True, help="indicator name, or utility:ACTOR for a mean utility")
-    p.add_argument("--samples", type=int, default=64, help="base rows, a power of two (default 64); "
+    p.add_argument("--samples", type=_positive, default=64, help="base rows, a power of two (default 64); "
                                                            "the model runs at samples × (factors + 2) points")
     p.add_argument("--factors", choices=["all", "levers", "uncertainties"], default="all",
                    help="which inputs to analyse (default all)")

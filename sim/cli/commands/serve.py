@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from sim.cli.commands.common import _int_at_least
+
 
 def add(sub: Any) -> None:
     """Register the command."""
@@ -14,7 +16,7 @@ def add(sub: Any) -> None:
     p.add_argument("scenario", help="scenario YAML file")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to bind (default 127.0.0.1: this computer only; 0.0.0.0 lets the class connect)")
-    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument("--port", type=_int_at_least(1, 65535), default=8765, help="port (default 8765)")
     p.set_defaults(handler=main)
 
 

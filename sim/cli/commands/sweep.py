@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import Any
 
-from sim.cli.commands.common import Bar, add_scenario_args, console, executor_for, load
+from sim.cli.commands.common import Bar, _folder_name, add_scenario_args, console, executor_for, load
 
 
 def add(sub: Any) -> None:
@@ -29,7 +29,7 @@ def add(sub: Any) -> None:
     p.add_argument("--prim", metavar="INDICATOR", help="also run PRIM scenario discovery on this indicator")
     p.add_argument("--threshold", type=float, default=0.7, help="PRIM: P(indicator) to reach (default 0.7)")
     p.add_argument("--no-plots", action="store_true", help="skip figures")
-    p.add_argument("--id", dest="run_id", help="sweep folder name (default: sweep-<time>-<random>)")
+    p.add_argument("--id", dest="run_id", type=_folder_name, help="sweep folder name (default: sweep-<time>-<random>)")
     p.add_argument("--resume", metavar="ID_OR_FOLDER",
                    help="continue an interrupted sweep: its .tmp-<id> folder or its id")
     p.set_defaults(handler=main)
@@ -74,6 +74,14 @@ def main(args: argparse.Namespace) -> int:
         print(f"interrupted: {done} of {len(plan.design)} design points are saved in {wf.tmp}/; "
               f"continue with: sim sweep --resume {wf.tmp}", file=sys.stderr)
         return 130
+    except OSError as exc:  # a full disk, a size limit: keep finished points, else leave nothing behind
+        done = len(sw.finished_points(wf)) if wf.tmp.is_dir() else 0
+        if not done:
+            wf.discard()
+            raise
+        raise UsageError(f"{exc.filename or wf.tmp}: {(exc.strerror or str(exc)).lower()}; {done} of "
+                         f"{len(plan.design)} design points are saved in {wf.tmp}/; free some space and continue "
+                         f"with: sim sweep --resume {wf.tmp}") from None
     print_sweep(out, result)
     return 0
 
