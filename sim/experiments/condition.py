@@ -213,7 +213,7 @@ def unlikely_message(c: Conditioned, need: int) -> str:
         before = int(alive.sum())
         alive &= c.columns[:, j]
         if before and not culprit and alive.sum() < need:
-            culprit = (f"; it is '{f.text}' (line {f.line}) that leaves {int(alive.sum())} of the {before} "
+            culprit = (f"; it is '{f.text}' (line {f.line}) that leaves {int(alive.sum()):,} of the {before:,} "
                        f"replications agreeing with the facts before it")
     return (f"the history {c.history.file or c.history.name} is too unlikely under scenario {c.scenario.name}: "
             f"{int(c.accepted.sum())} of {c.n:,} replications agree with it (at least {need} needed){culprit}; "
