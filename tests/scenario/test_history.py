@@ -20,7 +20,7 @@ def sc():
 
 
 def test_shipped_history_loads_with_dates_as_rounds(sc) -> None:
-    h = load_history(ROOT / "scenarios" / "syria_bases" / "history_early_2025.yaml", sc)
+    h = load_history(ROOT / "scenarios" / "syria_bases" / "history" / "early_2025.yaml", sc)
     assert h.rounds == [1, 2] and all(f.source for f in h.facts)
     assert {f.when for f in h.facts} == {"2025-01", "2025-02"}
 
