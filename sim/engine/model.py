@@ -94,12 +94,14 @@ class NegotiationModel(mesa.Model):
         trace: Row indices to record round by round.
         process: Play the round as a process with beliefs, strategies and actions even for
             a scenario that needs none of them (tests: it must give the same outcomes).
+        record: Rounds at whose end to keep the standing terms (``standing``, (n, len, I)), for
+            conditioning on observed terms; recording draws no random number.
 
     """
 
     def __init__(self, scenario: Scenario, n: int, *, seed: int = 0, block: int = 0,
                  values: dict[str, np.ndarray | float] | None = None, trace: list[int] | None = None,
-                 process: bool = False) -> None:
+                 process: bool = False, record: tuple[int, ...] = ()) -> None:
         super().__init__(rng=np.random.SeedSequence(seed, spawn_key=(block, 99)).generate_state(1)[0].item())
         self.sc = scenario  # not `self.scenario`: mesa.Model reserves that name
         self.n = n
@@ -127,6 +129,10 @@ class NegotiationModel(mesa.Model):
         self.costs = np.zeros((n, A))
         self.attempts = np.zeros(n, dtype=np.int16)
         self.action_taken = np.full(n, -1, dtype=np.int8)
+        # per-replication history for conditioning on observations (sim.experiments.condition)
+        self.action_round = np.zeros((n, len(scenario.actions)), dtype=np.int16)  # first attempt; 0: never
+        self.record_rounds = tuple(sorted(set(record)))
+        self.standing = np.zeros((n, len(self.record_rounds), I))
         if self.process:
             self.worlds = build_worlds(scenario, self.state, self.plan)
             self.truth = World(-1, 0, self.state, self.plan)
@@ -143,7 +149,19 @@ class NegotiationModel(mesa.Model):
 
     def step(self) -> None:
         """Play one round in every replication still negotiating."""
+        t = self.round
         self.close_round(self.open_round())
+        if self.record_rounds:
+            self._record_standing(t)
+
+    def _record_standing(self, t: int) -> None:
+        """Keep the terms standing at the end of round ``t`` (and of later recorded rounds once all ended)."""
+        due = [i for i, r in enumerate(self.record_rounds) if r == t or (r > t and not self.running)]
+        if not due:
+            return
+        sq = fill_linked(self.sc, self.state, self.state.status_quo, self.state.generosity)
+        for i in due:
+            self.standing[:, i] = np.where(self.done[:, None], self.terms, sq)
 
     def open_round(self) -> OpenRound:
         """Start round ``t``: events fire, a proposer is recognised and its planned offer is made.
@@ -515,6 +533,8 @@ class NegotiationModel(mesa.Model):
             if not takes.any():
                 continue
             self.attempts[takes] += 1
+            first = takes & (self.action_round[:, k] == 0)
+            self.action_round[first, k] = t
             self.costs[takes] += self.state.act_cost[takes, k]
             ok = takes & (u < self.state.act_success[:, k])
             if ok.any():

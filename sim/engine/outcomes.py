@@ -60,6 +60,10 @@ class Outcomes:
         fired: (n, E) which events fired.
         draws: Parameter path → (n,) drawn or set values (internal scale).
         traces: Round-by-round records of the first few replications.
+        history: Per-replication history for conditioning (replication axis first), from
+            protocols that play rounds: ``action_round`` (n, K) the round each action was first
+            attempted (0: never); ``standing`` (n, R, I) the terms standing at the end of the
+            rounds asked for. Not part of the outcome table.
 
     """
 
@@ -74,6 +78,7 @@ class Outcomes:
     fired: np.ndarray
     draws: dict[str, np.ndarray] = field(default_factory=dict)
     traces: list[Trace] = field(default_factory=list)
+    history: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -91,7 +96,9 @@ class Outcomes:
         cat = np.concatenate
         draws = {k: cat([p.draws[k] for p in parts]) for k in first.draws}
         columns = {k: cat([getattr(p, k) for p in parts]) for k in COLUMNS}
-        return Outcomes(protocol=first.protocol, **columns, draws=draws, traces=[t for p in parts for t in p.traces])
+        history = {k: cat([p.history[k] for p in parts]) for k in first.history if all(k in p.history for p in parts)}
+        return Outcomes(protocol=first.protocol, **columns, draws=draws, traces=[t for p in parts for t in p.traces],
+                        history=history)
 
     def table(self, sc: Scenario) -> dict[str, Any]:
         """The tidy outcomes table: column name → list or array, in a fixed column order."""

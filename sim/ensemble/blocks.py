@@ -32,6 +32,7 @@ class Task:
     blocks: tuple[tuple[int, int, int], ...]  # (block index, first replication, size)
     values: tuple[tuple[str, float], ...] = ()
     trace: int = 0
+    record: tuple[int, ...] = ()  # rounds whose standing terms a dynamic protocol keeps (conditioning)
 
 
 def layout(replications: int, block_size: int) -> list[tuple[int, int, int]]:
@@ -55,7 +56,8 @@ def play_task(task: Task) -> Outcomes:
     for block, start, n in task.blocks:
         values = block_values(task.scenario, n, task.seed, block, fixed)
         trace = list(range(max(0, min(n, task.trace - start)))) if proto.dynamic else None
-        out = proto.play(task.scenario, n, values, seed=task.seed, block=block, trace=trace or None)
+        extra = {"record": task.record} if task.record else {}
+        out = proto.play(task.scenario, n, values, seed=task.seed, block=block, trace=trace or None, **extra)
         out.draws = {k: np.asarray(v, dtype=float) for k, v in values.items()}
         parts.append(out)
     return Outcomes.concat(parts)

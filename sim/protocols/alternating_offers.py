@@ -21,11 +21,12 @@ class AlternatingOffers(Protocol):
     dynamic = True
 
     def play(self, sc: Scenario, n: int, values: dict[str, np.ndarray | float], *, seed: int, block: int,
-             trace: list[int] | None = None) -> Outcomes:
-        """Run one :class:`NegotiationModel` over the block."""
-        m = NegotiationModel(sc, n, seed=seed, block=block, values=values, trace=trace).run()
+             trace: list[int] | None = None, record: tuple[int, ...] = ()) -> Outcomes:
+        """Run one :class:`NegotiationModel` over the block (``record``: rounds whose standing terms to keep)."""
+        m = NegotiationModel(sc, n, seed=seed, block=block, values=values, trace=trace, record=record).run()
         out = Outcomes(protocol=self.name, kind=m.kind.copy(), round=m.end_round.copy(), terms=m.terms,
                        payoff=m.payoff, proposer=m.proposer, walker=m.walker, rejections=m.rejections,
-                       fired=m.fired, traces=[m.trace] if m.trace is not None else [])
+                       fired=m.fired, traces=[m.trace] if m.trace is not None else [],
+                       history={"action_round": m.action_round, "standing": m.standing})
         m.release()
         return out

@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from sim.ensemble.guard import check_replications, check_seed
-from sim.errors import UsageError
+from sim.errors import ScenarioError, UsageError
 from sim.output.finished import open_run
 from sim.output.results import versions
 from sim.protocols.registry import check
+from sim.scenario.history import history_from_text
+from sim.workflows.condition import run_given
 from sim.workflows.run import run
 
 
@@ -73,9 +75,14 @@ def rerun(folder: str | Path, *, out_root: str | Path | None = None, executor: A
     if original is None:
         raise UsageError(f"{done.folder}: no outcomes.csv to compare with; the folder is damaged")
     with tempfile.TemporaryDirectory(prefix="sim-rerun-") as tmp:
-        # allow_large: the run passed the size guard (or was allowed) when it was made
-        result = run(done.scenario, executor=executor, out_root=out_root or tmp, plots=plots and out_root is not None,
-                     progress=progress, allow_large=True, command=command, **settings)
+        if isinstance(m.get("condition"), dict):  # a conditioned run: same history, target and cap
+            result = _rerun_given(done, settings, executor=executor, out_root=out_root or tmp,
+                                  plots=plots and out_root is not None, progress=progress, command=command)
+        else:
+            # allow_large: the run passed the size guard (or was allowed) when it was made
+            result = run(done.scenario, executor=executor, out_root=out_root or tmp,
+                         plots=plots and out_root is not None, progress=progress, allow_large=True,
+                         command=command, **settings)
         again = (Path(result.folder) / "outcomes.csv").read_bytes()
     now = versions()
     changes = [f"{k} {v} then, {now.get(k, 'absent')} now" for k, v in (m.get("versions") or {}).items()
@@ -83,6 +90,21 @@ def rerun(folder: str | Path, *, out_root: str | Path | None = None, executor: A
     return Rerun(original=done.folder, folder=result.folder if out_root else None,
                  rows=original.count(b"\n") - 1, identical=again == original,
                  difference=_first_difference(original, again), version_changes=changes)
+
+
+def _rerun_given(done: Any, settings: dict[str, Any], **kw: Any) -> Any:
+    """Replay a conditioned run (``sim run --given``) from the history text stored in its manifest."""
+    cond = done.manifest["condition"]
+    where = done.folder / "manifest.json"
+    try:
+        h = history_from_text(str(cond["history"]), done.scenario, str(cond.get("history_file") or "history"))
+        target, cap = int(cond["target_ess"]), int(cond["cap"])
+    except (KeyError, TypeError, ValueError, ScenarioError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else repr(exc)
+        raise UsageError(f"{where}: damaged condition entry ({first})") from None
+    # min_ess=1: the run was accepted when it was made; the comparison decides
+    return run_given(done.scenario, h, replications=settings["replications"], seed=settings["seed"],
+                     target_ess=target, cap=cap, min_ess=1, **kw)
 
 
 def _settings(done: Any) -> dict[str, Any]:

@@ -121,7 +121,7 @@ def test_two_type_screening(tmp_path, p_high, screens):
 # -- the reduction to complete information ----------------------------------------------
 
 def shipped_alternating() -> list[Path]:
-    files = sorted((ROOT / "scenarios").rglob("*.yaml"))
+    files = sorted(p for p in (ROOT / "scenarios").rglob("*.yaml") if "history" not in p.parts)
     return [f for f in files if load_scenario(f).spec.protocol.name == "alternating_offers"
             and not (load_scenario(f).private or load_scenario(f).timing or load_scenario(f).actions)]
 

@@ -18,6 +18,10 @@ def add(sub: Any) -> None:
     p.add_argument("--no-plots", action="store_true", help="skip figures")
     p.add_argument("--explain", nargs="?", const=0, type=_nonneg, metavar="REP",
                    help="also narrate one replication (default 0) round by round")
+    p.add_argument("--given", metavar="HISTORY", help="condition on a history of observations (= sim condition)")
+    from sim.cli.commands.condition import add_condition_args
+
+    add_condition_args(p)
     p.set_defaults(handler=main)
 
 
@@ -40,6 +44,10 @@ def parse_protocols(text: str | None) -> list[str] | None:
 
 def main(args: argparse.Namespace) -> int:
     """Run and report."""
+    if args.given:
+        from sim.cli.commands.condition import given
+
+        return given(args, args.given)
     sc = load(args.scenario, args, guard=False)  # run() applies the size guard
     protocols = parse_protocols(args.protocol)
     from sim.workflows.run import protocols_of, run
