@@ -173,6 +173,8 @@ class Protocol(Strict):
     decision: Literal["majority", "unanimity"] = "unanimity"
     # declared: a positive weight per signatory (Nash bargaining weights, recognition odds)
     weights: Literal["capability", "equal"] | dict[Name, Annotated[float, Field(gt=0)]] = "capability"
+    # expected_utility: play all `rounds`, or stop when the forecast settles (rounds = horizon)
+    stop: Literal["rounds", "stable"] = "rounds"
 
 
 class Timing(Strict):
