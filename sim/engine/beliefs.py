@@ -85,7 +85,8 @@ def build_worlds(sc: Scenario, truth: State, truth_plan: Plan) -> list[list[Worl
 
 
 _ARRAYS = ("ideal", "salience", "capability", "patience", "oo_utility", "oo_bonus", "inside_bonus", "act_success",
-           "act_cost", "generosity", "escalation", "cap", "floor", "status_quo", "breakdown", "noise", "margin",
+           "act_cost", "generosity", "escalation", "cap", "floor", "credibility", "budget",
+           "status_quo", "breakdown", "noise", "margin",
            "event_prob")
 
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from sim.engine.actors import Actor
 from sim.engine.beliefs import World, build_worlds, expected, hypothetical, prior, type_of, update
+from sim.engine.influence import choose_offers
 from sim.engine.moves import IMPLICIT_WALK, action_terms, end_values, status_quo_flow
 from sim.engine.outcomes import BREAKDOWN, DEADLINE, DEAL, KINDS, Trace
 from sim.engine.planner import PASS, PROPOSE, WALK, Planner, offer_terms
@@ -113,6 +114,7 @@ class NegotiationModel(mesa.Model):
         self._rng_rec = stream(seed, block, RECOGNITION)
         self._rng_acc = stream(seed, block, ACCEPTANCE)
         self._rng_evt = stream(seed, block, EVENTS)
+        self.offer_share = choose_offers(scenario, self.state)  # influencers who choose, before the talks
         self.plan = Planner(scenario, self.state).solve()
         I, A, E = len(scenario.space.issues), len(scenario.actors), len(scenario.spec.events)
         self.done = np.zeros(n, dtype=bool)

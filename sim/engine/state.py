@@ -31,6 +31,8 @@ class State:
         act_success: (n, K) each declared action's chance of success.
         act_cost: (n, K, A) what each action costs every actor.
         generosity, escalation, cap, floor: (n, L) linkage parameters.
+        credibility: (n, L) chance each linked offer is honoured (1: certain).
+        budget: (n, A) largest share of its offer tables an influencer choosing its offers can pay.
         status_quo, breakdown: (n, I) terms with no deal and on breakdown.
         noise, margin: (n,) protocol parameters.
         event_prob: (n, E).
@@ -52,6 +54,8 @@ class State:
     escalation: np.ndarray
     cap: np.ndarray
     floor: np.ndarray
+    credibility: np.ndarray
+    budget: np.ndarray
     status_quo: np.ndarray
     breakdown: np.ndarray
     noise: np.ndarray
@@ -113,6 +117,7 @@ def build_state(sc: Scenario, n: int, values: dict[str, np.ndarray | float]) -> 
         oo_utility=z((n, A)), oo_bonus=z((n, A)), inside_bonus=z((n, A)),
         act_success=np.ones((n, len(sc.actions))), act_cost=z((n, len(sc.actions), A)),
         generosity=z((n, L)), escalation=z((n, L)), cap=z((n, L)), floor=z((n, L)),
+        credibility=np.ones((n, L)), budget=z((n, A)),
         status_quo=z((n, I)), breakdown=z((n, I)), noise=z(n), margin=z(n), event_prob=z((n, E)),
     )
     for path, pdef in sc.params.items():

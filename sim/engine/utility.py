@@ -84,6 +84,10 @@ def linked_values(sc: Scenario, st: State, base: np.ndarray, gen: np.ndarray) ->
     vals = np.clip(np.maximum(fl, g * base), 0.0, 1.0)
     for l, rule in enumerate(sc.linkage):
         vals[..., l] = sc.space.issues[rule.issue].snap(vals[..., l])
+    if (st.credibility < 1.0).any():  # an offer honoured with chance q is worth its expectation
+        q = st.credibility.reshape(st.credibility.shape[0], *([1] * extra), -1)
+        sq = st.status_quo[:, [r.issue for r in sc.linkage]].reshape(q.shape)
+        vals = sq + q * (vals - sq)
     return vals
 
 

@@ -66,6 +66,8 @@ class Row:
     escalation: np.ndarray  # (L,)
     cap: np.ndarray  # (L,)
     floor: np.ndarray  # (L,)
+    credibility: np.ndarray  # (L,) chance each offer is honoured (valued at its expectation)
+    budget: np.ndarray  # (A,) not read: the reference plays tabled offers
     status_quo: np.ndarray  # (I,)
     breakdown: np.ndarray  # (I,)
     noise: float
@@ -130,7 +132,8 @@ def with_linked(sc: Scenario, p: Row, terms: np.ndarray, gen: np.ndarray) -> np.
     """
     terms = np.asarray(terms, dtype=float)
     key = b"".join((id(sc).to_bytes(8, "little"), terms.tobytes(), str(terms.shape).encode(),
-                    np.asarray(gen, dtype=float).tobytes(), p.floor.tobytes()))
+                    np.asarray(gen, dtype=float).tobytes(), p.floor.tobytes(),
+                    p.credibility.tobytes()))
     hit = _LINKED.get(key)
     if hit is None:
         if len(_LINKED) > 4096:
@@ -150,7 +153,9 @@ def _with_linked(sc: Scenario, p: Row, terms: np.ndarray, gen: np.ndarray) -> np
         else:
             comb = x.mean(axis=-1)
         offer = np.maximum(p.floor[l], gen[l] * np.interp(comb, rule.xs, rule.ys))
-        out[..., rule.issue] = sc.space.issues[rule.issue].snap(np.clip(offer, 0.0, 1.0))
+        given = sc.space.issues[rule.issue].snap(np.clip(offer, 0.0, 1.0))
+        q, sq = p.credibility[l], p.status_quo[rule.issue]
+        out[..., rule.issue] = given if q >= 1.0 else sq + q * (given - sq)  # honoured with chance q
     return out
 
 
@@ -366,6 +371,7 @@ def plan_game(sc: Scenario, p: Row, t0: int = 1) -> RowPlan:
         parameter is an ideal or a salience); read-only.
         """
         key = b"".join((id(sc).to_bytes(8, "little"), np.asarray(gen, dtype=float).tobytes(), p.floor.tobytes(),
+                        p.credibility.tobytes(),
                         p.ideal.tobytes(), p.salience.tobytes(), p.shape.tobytes()))
         if key not in _PACKAGES:
             if len(_PACKAGES) > 512:

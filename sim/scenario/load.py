@@ -339,6 +339,8 @@ class _Sections:
             if len(xs) == len(lk.table) and len(ys) == len(lk.table):
                 order = np.argsort(xs, kind="stable")
                 xs_a, ys_a = np.asarray(xs)[order], np.asarray(ys)[order]
+                if not lk.conditional:  # unconditional: the most generous entry, whatever the terms
+                    ys_a = np.full_like(ys_a, ys_a.max())
                 if len(set(xs)) != len(xs):
                     bad((*base, "table"), "table has the same x twice; allowed: one row per level")
                 self.rules.append(LinkageRule(lk.name, actor_names.index(lk.actor) if lk.actor in actor_names else -1,

@@ -71,6 +71,8 @@ def build_params(spec: Any, issues: dict[str, IssueInfo]) -> dict[str, ParamDef]
     for a in spec.actors:
         p = f"actors.{a.name}"
         add(f"{p}.capability", a.capability, lo=1e-9, hi=1000, what="a positive number up to 1000")
+        if a.offers == "chosen":
+            add(f"{p}.budget", a.budget, lo=0, hi=10, what="a multiple of its offer tables in [0, 10]")
         add(f"{p}.patience", a.patience, lo=1e-9, hi=1, what="a discount factor in (0, 1]")
         oo = a.outside_option
         if oo.kind == "fixed":
@@ -89,6 +91,8 @@ def build_params(spec: Any, issues: dict[str, IssueInfo]) -> dict[str, ParamDef]
         add(f"{p}.generosity", lk.generosity, lo=0, hi=10, what="a multiplier in [0, 10]")
         add(f"{p}.escalation", lk.escalation, lo=-1, hi=1, what="a change per round in [-1, 1]")
         add(f"{p}.cap", lk.cap, lo=0, hi=10, what="a multiplier in [0, 10]")
+        if lk.credibility is not None:
+            add(f"{p}.credibility", lk.credibility, lo=0, hi=1, what="a probability in [0, 1]")
         info = issues.get(lk.issue)
         if info is not None:
             floor = 0.0 if lk.floor is None else info.to_norm(lk.floor)
@@ -116,7 +120,8 @@ _WORDS = {
     "status_quo": "status quo", "breakdown": "terms on breakdown", "noise": "acceptance noise",
     "margin": "proposers' margin", "probability": "probability",
     "inside_option.bonus": "value of the status quo beyond its terms (inside-option bonus)",
-    "success": "chance of success",
+    "success": "chance of success", "budget": "budget (largest share of its offer tables)",
+    "credibility": "credibility (chance honoured)",
 }
 
 

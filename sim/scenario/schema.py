@@ -139,7 +139,17 @@ class Actor(Strict):
     outside_option: OutsideOption = OutsideOption()
     inside_option: InsideOption = InsideOption()
     strategy: Literal["belief", "equilibrium", "boulware", "linear", "conceder"] = "belief"
+    # influencers: `table` offers as declared; `chosen`: the model picks the share of its
+    # tables (0 to `budget`) that does best by its preferences (docs/model.md, "Influencers")
+    offers: Literal["table", "chosen"] = "table"
+    budget: float = Field(default=1.0, ge=0, le=10)
     description: str | None = None
+
+    @model_validator(mode="after")
+    def _offers_for_influencers(self) -> Actor:
+        if self.offers == "chosen" and self.role != "influencer":
+            raise ValueError("offers: chosen is for influencers (signatories bargain at the table)")
+        return self
 
 
 class Linkage(Strict):
@@ -160,6 +170,10 @@ class Linkage(Strict):
     escalation: float = Field(default=0.0, ge=-1, le=1)
     cap: float = Field(default=1.0, ge=0, le=10)
     floor: Scalar | None = None
+    # the chance the offer is honoured (signatories value its expectation); default certain
+    credibility: float | None = Field(default=None, ge=0, le=1)
+    # false: the table's most generous entry is given whatever the deal's terms
+    conditional: bool = True
 
 
 class Protocol(Strict):
@@ -174,6 +188,8 @@ class Protocol(Strict):
     decision: Literal["majority", "unanimity"] = "unanimity"
     # declared: a positive weight per signatory (Nash bargaining weights, recognition odds)
     weights: Literal["capability", "equal"] | dict[Name, Annotated[float, Field(gt=0)]] = "capability"
+    # expected_utility: play all `rounds`, or stop when the forecast settles (rounds = horizon)
+    stop: Literal["rounds", "stable"] = "rounds"
 
 
 class Timing(Strict):

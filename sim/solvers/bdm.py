@@ -186,3 +186,63 @@ def challenge_rounds(x: np.ndarray, c: np.ndarray, s: np.ndarray, rounds: int,
         positions.append(x)
         risk.append(r)
     return ChallengeRun(np.stack(positions), np.stack(risk) if risk else np.zeros((0, *x.shape)), w)
+
+
+#: Forecasts closer than this (a share of the issue's range) count as unchanged.
+STABLE_TOLERANCE = 1e-6
+
+
+@dataclass
+class Stopped:
+    """The forecast under the stopping rule (:func:`stop_when_stable`), per replication.
+
+    Attributes:
+        forecast: (n,) the settled median, or the mean of the cycle's medians.
+        converged: (n,) True where the median settled and stayed put.
+        round: (n,) the round from which it stayed put (converged), or the horizon played.
+        low, high: (n,) least and greatest median over the cycle (equal when converged).
+        period: (n,) the cycle's period in rounds (1 when converged).
+
+    """
+
+    forecast: np.ndarray
+    converged: np.ndarray
+    round: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    period: np.ndarray
+
+
+def stop_when_stable(medians: np.ndarray, window: int | None = None) -> Stopped:
+    """Apply the stopping rule to forecasts ``medians`` (rounds + 1, n) played to a horizon H.
+
+    Converged: the median stays within :data:`STABLE_TOLERANCE` (of the range, on the 0-1
+    scale) of its final value from some round ``t*`` to the horizon, with at least
+    ``window`` rounds (default ``max(5, H // 5)``) of stillness; the forecast is that value
+    and ``t*`` the round it settled. Otherwise the model cycles (Scholz, Calbert & Smith 2011,
+    sec. 5): the forecast is the mean of the medians over the second half of the run, the
+    cycle's range is their least and greatest value, and its period the lag (2 to H // 4)
+    at which the second half best repeats itself.
+    """
+    m = np.asarray(medians, dtype=float)
+    H = m.shape[0] - 1
+    window = max(5, H // 5) if window is None else window
+    still = np.abs(m - m[-1]) <= STABLE_TOLERANCE
+    # first round from which the median never moves again
+    moved = ~still
+    last_move = np.where(moved.any(axis=0), H + 1 - np.argmax(moved[::-1], axis=0), 0)
+    converged = (H - last_move) >= window
+    tail = m[H // 2:]
+    period = np.ones(m.shape[1], dtype=int)
+    if (~converged).any() and tail.shape[0] > 4:
+        lags = range(2, max(3, tail.shape[0] // 2))
+        err = np.stack([np.abs(tail[p:] - tail[:-p]).mean(axis=0) for p in lags])
+        period = np.where(converged, 1, np.asarray(list(lags))[err.argmin(axis=0)])
+    return Stopped(
+        forecast=np.where(converged, m[-1], tail.mean(axis=0)),
+        converged=converged,
+        round=np.where(converged, last_move, H),
+        low=np.where(converged, m[-1], tail.min(axis=0)),
+        high=np.where(converged, m[-1], tail.max(axis=0)),
+        period=period,
+    )

@@ -83,3 +83,32 @@ def test_weighted_median_is_condorcet_winner() -> None:
 
 class TestExpectedUtility(ProtocolContract):
     name = "expected_utility"
+
+
+def test_stopping_rule_settles_and_reports_cycles() -> None:
+    from sim.solvers.bdm import stop_when_stable
+
+    settled = np.array([0.2, 0.5, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6])
+    cycle = np.tile([0.0, 0.3, 1.0], 20)  # period 3, mean 13/30
+    r = stop_when_stable(np.stack([settled, settled], axis=1))
+    assert r.converged.all() and r.forecast == pytest.approx([0.6, 0.6]) and (r.round == 2).all()
+    c = stop_when_stable(cycle[:, None])
+    assert not c.converged[0] and c.period[0] == 3
+    assert c.forecast[0] == pytest.approx(cycle[len(cycle) // 2 - 1:].mean(), abs=0.02)
+    assert (c.low[0], c.high[0]) == (0.0, 1.0)
+
+
+def test_emission_example_under_the_stopping_rule() -> None:
+    """The published example cycles between 7 and about 10 every six rounds or so (docs/protocols.md)."""
+    from sim.solvers.bdm import stop_when_stable
+
+    sc = load_scenario(SCENARIOS / "validation" / "bdm_emissions_stable.yaml")
+    st = build_state(sc, 1, {})
+    run = challenge_rounds(st.ideal[:, :, 0], st.capability, st.salience[:, :, 0], 100)
+    r = stop_when_stable(run.median())
+    years = 4 + 6 * r.forecast[0]
+    assert not r.converged[0] and 5 <= r.period[0] <= 8
+    assert 4 + 6 * r.low[0] == pytest.approx(7.0) and 4 + 6 * r.high[0] > 9.5
+    assert years == pytest.approx(8.30, abs=0.01)
+    terms = forecast_terms(sc, build_state(sc, 2, {}))
+    assert 4 + 6 * terms[:, 0] == pytest.approx([years, years], abs=1e-9)
