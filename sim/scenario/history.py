@@ -117,7 +117,7 @@ def load_history(path: str | Path, sc: Scenario) -> History:
 
     """
     p = Path(path)
-    if not p.is_file():
+    if p.is_dir() or not p.exists():  # special files (FIFO, device) go to the reader, which names them
         what = "is a folder, not a file" if p.is_dir() else "no such file"
         raise ScenarioError([Problem(str(path), None, "", f"{what}; give the path of a history .yaml file")])
     doc = read_yaml(path)

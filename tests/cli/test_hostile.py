@@ -27,6 +27,7 @@ from tests.conftest import ROOT
 
 VALID = ROOT / "tests" / "bad_scenarios" / "_valid.yaml"
 SWEEP = ROOT / "scenarios" / "syria_bases" / "sweep_concessions.yaml"
+HISTORY = ROOT / "scenarios" / "syria_bases" / "history" / "early_2025.yaml"
 BIG = str(2**70)
 
 
@@ -216,7 +217,8 @@ def minimal_argv(name: str, tmp_path: Path) -> list[str]:
     """Arguments that get past the parser for each command (the handler is a stub)."""
     extra = {"advise": ["--target", "x>=0.5"], "discover": ["--indicator", "x"], "sensitivity": ["--indicator", "x"]}
     positional = {"compare": [str(VALID), str(VALID)], "schema": [], "discover": [str(tmp_path)],
-                  "report": [str(tmp_path)], "rerun": [str(tmp_path)], "sweep": [str(SWEEP)]}
+                  "report": [str(tmp_path)], "rerun": [str(tmp_path)], "sweep": [str(SWEEP)],
+                  "condition": [str(VALID), str(HISTORY)], "backtest": [str(VALID), str(HISTORY)]}
     return [name, *positional.get(name, [str(VALID)]), *extra.get(name, [])]
 
 
