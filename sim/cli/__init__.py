@@ -28,6 +28,16 @@ def command_names() -> list[str]:
     return [n for n in FIRST if n in found] + sorted(n for n in found if n not in FIRST)
 
 
+class _Version(argparse.Action):
+    """``sim --version``: the installed version (looked up only when asked)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kw: object) -> None:
+        from sim.cli.output import version
+
+        print(f"sim {version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command's sub-parser."""
     parser = argparse.ArgumentParser(
@@ -35,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Simulate multi-actor political bargaining from scenario YAML files.",
         epilog="Start with: sim run scenarios/syria_bases/baseline.yaml   (docs/tutorial.md)",
     )
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in command_names():
         importlib.import_module(f"sim.cli.commands.{name}").add(sub)
@@ -60,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("interrupted: nothing was written for the unfinished run", file=sys.stderr)
-        return 130
+        from sim.cli.output import interrupted_status
+
+        return interrupted_status()  # 143 after SIGTERM, 130 after Ctrl-C
     except BrokenPipeError:
         return 0
     finally:

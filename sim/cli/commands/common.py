@@ -118,7 +118,7 @@ class Bar:
 
 
 def console() -> Any:
-    """A rich console on stdout."""
-    from rich.console import Console
+    """A rich console on stdout (unwrapped when stdout is not a terminal: :mod:`sim.cli.output`)."""
+    from sim.cli.output import console as make
 
-    return Console(file=sys.stdout, highlight=False)
+    return make()

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from sim.cli.commands.common import LARGE_REPLICATIONS, Bar, _nonneg, _positive, console, executor_for
+from sim.cli.output import add_json, emit_json, read_folder_json
 
 
 def add(sub: Any) -> None:
@@ -32,6 +33,7 @@ def add(sub: Any) -> None:
     p.add_argument("--id", dest="compare_id", help="name of the comparison folder (default: a timestamped id)")
     p.add_argument("--no-plots", action="store_true", help="skip figures")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_json(p)
     p.set_defaults(handler=main)
 
 
@@ -51,6 +53,8 @@ def main(args: argparse.Namespace) -> int:
                          executor=ex, out_root=args.out, plots=not args.no_plots, progress=bar,
                          compare_id=args.compare_id, issues=issues, allow_large=args.allow_large,
                          command=sys.argv)
+    if args.json:
+        return emit_json("compare", result.folder, read_folder_json(result.folder, "comparison.json"))
     print_table(console(), result)
     console().print(f"\nResults: {result.folder}/  (report.html, comparison.csv, comparison.json, figures)")
     return 0

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from sim.cli.commands.common import Bar, add_scenario_args, console, executor_for, load
+from sim.cli.output import add_json, emit_json, read_folder_json
 
 
 def add(sub: Any) -> None:
@@ -20,6 +21,7 @@ def add(sub: Any) -> None:
                    help="outcomes table format (default csv; parquet needs pyarrow, the 'parquet' extra)")
     p.add_argument("--explain", nargs="?", const=0, type=int, metavar="REP",
                    help="also narrate one replication (default 0) round by round")
+    add_json(p)
     p.set_defaults(handler=main)
 
 
@@ -55,6 +57,8 @@ def main(args: argparse.Namespace) -> int:
                      allow_large=args.allow_large, command=sys.argv,
                      out_root=args.out, plots=not args.no_plots, progress=bar,
                      table_format=args.table_format)
+    if args.json:
+        return emit_json("run", result.folder, read_folder_json(result.folder, "summary.json"), result.files)
     print_summary(out, sc, result.summaries)
     out.print(f"\nResults: {result.folder}/  (report.html, summary.json, outcomes.csv, plots)")
     if args.explain is not None:
