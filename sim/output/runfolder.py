@@ -15,6 +15,7 @@ from typing import Any
 from sim.engine.outcomes import Outcomes
 from sim.output import plots
 from sim.output.compareplots import protocol_terms_figure
+from sim.output.driverplots import driver_shapes
 from sim.output.report import write_run_report
 from sim.output.results import RunFolder, manifest
 from sim.output.table import tidy, write_frame
@@ -85,6 +86,6 @@ def write_plots(sc: Scenario, outcomes: dict[str, Outcomes], summaries: dict[str
     if o.protocol == "alternating_offers":
         files += plots.save(plots.timeline(sc, o, f"{title}: how and when the talks end ({o.n:,} replications)"),
                             folder, "timeline")
-    files += plots.save(plots.drivers(s, "What moves the indicators (drawn assumptions and events)"),
+    files += plots.save(driver_shapes(sc, o, s, "What moves the indicators (drawn assumptions and events)"),
                         folder, "drivers")
     return files
