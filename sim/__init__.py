@@ -40,6 +40,7 @@ _EXPORTS = {
     "advise": "sim.workflows.advise",
     # reading a finished run folder back
     "load_run": "sim.output.finished",
+    "load_table": "sim.output.finished",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -53,6 +53,16 @@ def command_names() -> list[str]:
     return [n for n in FIRST if n in found] + sorted(n for n in found if n not in FIRST)
 
 
+class _Version(argparse.Action):
+    """``sim --version``: the installed version (looked up only when asked)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kw: object) -> None:
+        from sim.cli.output import version
+
+        print(f"sim {version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command's sub-parser."""
     parser = Parser(
@@ -62,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true",
                         help="show the traceback of an unexpected error (to report a bug)")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in command_names():
         importlib.import_module(f"sim.cli.commands.{name}").add(sub)
@@ -91,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("interrupted: nothing was written for the unfinished run", file=sys.stderr)
-        return 130
+        from sim.cli.output import interrupted_status
+
+        return interrupted_status()  # 143 after SIGTERM, 130 after Ctrl-C
     except BrokenPipeError:
         return 0
     except OSError as exc:  # the disk, not the program: full, read-only, a size limit, permissions

@@ -22,6 +22,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+_TERMINATED: list[int] = []  # SIGTERM seen by this process (the CLI exits 143 then, not 130)
+
+
+def terminated() -> bool:
+    """Whether a SIGTERM (not a Ctrl-C) stopped this process's work."""
+    return bool(_TERMINATED)
+
 
 def _in_main_thread() -> bool:
     # Python installs signal handlers only from the main thread (not from a web server's workers).
@@ -39,6 +46,7 @@ def stop_on_sigterm() -> Any:
         return None
 
     def interrupt(signum: int, frame: object) -> None:
+        _TERMINATED.append(signum)
         raise KeyboardInterrupt
 
     return signal.signal(signal.SIGTERM, interrupt)
@@ -90,6 +98,8 @@ def interrupts_deferred() -> Iterator[None]:
         for s, handler in previous.items():
             signal.signal(s, handler)
     if caught:
+        if signal.SIGTERM in caught:
+            _TERMINATED.append(signal.SIGTERM)
         raise KeyboardInterrupt
 
 

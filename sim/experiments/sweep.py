@@ -26,6 +26,7 @@ from sim.engine.outcomes import COLUMNS, Outcomes
 from sim.errors import UsageError
 from sim.experiments.designs import Design, make_design
 from sim.scenario.load import Scenario
+from sim.scenario.params import lever_record
 
 PLAN_FORMAT = 1
 OUTCOME_ARRAYS = COLUMNS
@@ -134,7 +135,7 @@ def sweep_summary(plan: SweepPlan, points: list[dict[str, Any]]) -> dict[str, An
         "replications": plan.replications,
         "seed": plan.seed,
         "protocol": plan.protocol,
-        "levers": [lv.model_dump(exclude={"note", "source"}) for lv in plan.design.levers],
+        "levers": [lever_record(sc, lv) for lv in plan.design.levers],
         "indicators": {name: sc.spec.outcomes[name].label or name for name in sc.outcomes},
         "points": points,
     }

@@ -17,7 +17,7 @@ from sim.output.plots import PALETTE, _plt, indicators, save
 
 MAX_TERM_ISSUES = 6
 # the run palette, then dark, distinct hues: pale ones would read as the grey of "no difference"
-COLOURS = [*PALETTE, "#f59f00", "#343a40", "#8d5524", "#364fc7", "#15aabf", "#82c91e", "#be4bdb", "#ff8787"]
+COLOURS = PALETTE  # colour-blind-safe, distinct up to 10 series (sim.output.plots)
 MAX_BAR_SERIES = 4  # more scenarios than this: one row per scenario, not grouped bars
 LEVEL_CMAP = "viridis"
 

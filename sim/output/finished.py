@@ -21,6 +21,7 @@ import numpy as np
 from sim.engine.outcomes import KINDS, Outcomes
 from sim.errors import ScenarioError, UsageError
 from sim.output.runfolder import RunResult
+from sim.output.table import read_raw, tidy
 from sim.scenario.load import Scenario, load_scenario
 
 HINT = "give a finished run folder (results/<scenario>/<run-id>/) or a scenario file"
@@ -125,11 +126,10 @@ def read_outcomes(run: FinishedRun, protocol: str | None = None) -> tuple[Outcom
     if protocol not in run.protocols:
         raise UsageError(f"{run.folder}: the run did not play protocol '{protocol}'; "
                          f"allowed: {', '.join(run.protocols)}")
-    path = run.folder / "outcomes.csv"
+    path = run.folder / ("outcomes.parquet" if (run.folder / "outcomes.parquet").is_file() else "outcomes.csv")
     if not path.is_file():
         raise UsageError(f"{run.folder}: no outcomes.csv; {HINT}")
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r.get("protocol") == protocol]
+    rows = [r for r in _raw_rows(run.folder) if r.get("protocol") == protocol]
     if not rows:
         raise UsageError(f"{path}: no rows for protocol '{protocol}'")
     needed = ["outcome", "round", *sc.space.names, *sc.outcomes]
@@ -161,6 +161,17 @@ def read_outcomes(run: FinishedRun, protocol: str | None = None) -> tuple[Outcom
         draws={c.removeprefix("param:"): col(c) for c in rows[0] if c.startswith("param:")},
     )
     return out, {name: col(name, _bool) for name in sc.outcomes}
+
+
+def _raw_rows(folder: Path) -> list[dict[str, str]]:
+    """The outcome rows as text, as ``csv.DictReader`` gives them (from Parquet when written so)."""
+    if (folder / "outcomes.parquet").is_file():
+        frame = read_raw(folder)
+        frame = frame.astype(object).where(frame.notna(), "")
+        return [{k: (repr(v) if isinstance(v, float) else str(v)) for k, v in r.items()}
+                for r in frame.to_dict("records")]
+    with (folder / "outcomes.csv").open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
 
 
 def _bool(text: str) -> bool:
@@ -206,3 +217,24 @@ def load_run(folder: str | Path) -> RunResult:
     summaries = summary["protocols"] if "protocols" in summary else {done.protocols[0]: summary}
     outcomes = {p: read_outcomes(done, p)[0] for p in done.protocols}
     return RunResult(done.scenario, outcomes, summaries, done.folder, list(done.manifest.get("files") or []))
+
+
+def load_table(folder: str | Path) -> Any:
+    """Read a finished run folder as one tidy pandas DataFrame (one row per replication and protocol).
+
+    Levels are decoded (ordered categoricals), drawn parameters are named for people with
+    their paths in ``df.attrs["params"]``; see :mod:`sim.output.table` and
+    docs/reference/results-table.md. ``sim.load_run(folder).table`` gives the same frame.
+
+    Example::
+
+        import sim
+        df = sim.load_table("results/syria_bases_baseline/<run-id>")
+        df.groupby("syria_tartus_presence_ideal", observed=True)["tartus_retained"].mean()
+
+    Raises:
+        UsageError: Not a finished run folder, or a damaged one.
+
+    """
+    run = open_run(folder)
+    return tidy(run.scenario, read_raw(run.folder))

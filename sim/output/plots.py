@@ -18,7 +18,11 @@ from sim.scenario.load import Scenario
 
 KIND_COLOURS = {"deal": "#2b8a3e", "breakdown": "#c92a2a", "deadline": "#868e96", "forced_exit": "#e8590c",
                 "withdrawal": "#5f3dc4"}
-PALETTE = ["#1c7ed6", "#e8590c", "#2b8a3e", "#862e9c", "#c92a2a", "#5c940d", "#0b7285", "#d6336c"]
+# Series colours, distinct for up to 10 series also under colour-vision deficiency: Paul Tol's
+# "muted" scheme (designed for it; https://personal.sron.nl/~pault/) in a high-contrast order,
+# with black as the tenth.
+PALETTE = ["#332288", "#CC6677", "#117733", "#DDCC77", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499",
+           "#000000"]
 
 
 def _plt() -> Any:
@@ -232,7 +236,8 @@ def trajectories(sc: Scenario, out: Outcomes, title: str, max_issues: int = 8) -
     top[3].legend(handles=handles, loc="center", fontsize=7, frameon=False)
     for ax, i in zip(axes[1:].ravel(), issues, strict=False):
         info = sc.space.issues[i]
-        ax.set_title(info.label, fontsize=9)
+        ax.set_title(_wrap(info.label + (f" ({info.units})" if info.kind == "continuous" and info.units else ""), 40),
+                     fontsize=9)
         ax.set_ylim(-0.05, 1.05)
         if info.kind == "ordinal":
             ax.set_yticks(np.linspace(0, 1, len(info.levels)), [lv.replace("_", " ") for lv in info.levels],
@@ -241,11 +246,24 @@ def trajectories(sc: Scenario, out: Outcomes, title: str, max_issues: int = 8) -
             ax.set_yticks([0, 1], ["no", "yes"])
         else:
             ax.set_yticks([0, 0.5, 1], [f"{info.lo:g}", f"{(info.lo + info.hi) / 2:g}", f"{info.hi:g}"])
+    for ax in top[:2]:  # tiny ranges (talks that end at once) must not print "0.945960.975..."
+        ax.yaxis.set_major_locator(MaxNLocator(4))
+        ax.yaxis.set_major_formatter(plt.FormatStrFormatter("%.2f"))
+    ends = out.round[np.concatenate([t.rows[t.rows < out.n] for t in traces])] if traces else np.array([], int)
+    if len(ends) and (ends <= 1).all():
+        top[2].text(0.0, 0.5, f"All {len(ends)} traced talks ended in the first round:\none offer each, "
+                    "so no lines; the stars\nmark the terms they ended on.", fontsize=8, va="center")
+    elif not traces:
+        top[2].text(0.0, 0.5, "No offers were made in the traced talks.", fontsize=8, va="center")
+    last = int(ends.max()) if len(ends) else 1
     unit = "month" if sc.calendar is not None else "round"
     for ax in axes.ravel():
         if ax.axison:
             ax.set_xlabel(f"{unit} (1 = {round_labels(sc)[0]})" if sc.calendar is not None else unit, fontsize=7)
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 3, 5, 10]))
+            ax.set_xlim(0.5, max(ax.get_xlim()[1], last + 0.5))  # whole rounds, even if all end in round 1
+            if last <= 2:
+                ax.set_xticks(range(1, last + 2))
     for ax in axes[1:].ravel()[len(issues):]:
         ax.axis("off")
     fig.suptitle(title, x=0.01, ha="left")

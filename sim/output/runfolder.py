@@ -15,8 +15,10 @@ from typing import Any
 from sim.engine.outcomes import Outcomes
 from sim.output import plots
 from sim.output.compareplots import protocol_terms_figure
+from sim.output.driverplots import driver_shapes
 from sim.output.report import write_run_report
-from sim.output.results import RunFolder, manifest, write_table
+from sim.output.results import RunFolder, manifest
+from sim.output.table import tidy, write_frame
 from sim.scenario.load import Scenario
 
 
@@ -30,18 +32,30 @@ class RunResult:
     folder: Path | None = None
     files: list[str] = field(default_factory=list)
 
+    @property
+    def table(self) -> Any:
+        """The tidy pandas DataFrame of every replication (see :mod:`sim.output.table`)."""
+        import pandas as pd  # heavy: imported on use
 
-def write_run(result: RunResult, folder: RunFolder, *, seed: int, replications: int, values: dict[str, float],
-              started: str, plots: bool = True, command: list[str] | None = None) -> None:
-    """Write a computed run into its (still hidden) folder; ``result.files`` lists what was written."""
-    sc, outcomes, summaries = result.scenario, result.outcomes, result.summaries
-    names = list(outcomes)
+        return tidy(self.scenario, pd.DataFrame(raw_columns(self.scenario, self.outcomes)))
+
+
+def raw_columns(sc: Scenario, outcomes: dict[str, Outcomes]) -> dict[str, list[Any]]:
+    """The outcomes table of every protocol, one after the other, as written to the run folder."""
     cols: dict[str, list[Any]] = {}
     for o in outcomes.values():
         for k, v in o.table(sc).items():
             cols.setdefault(k, []).extend(list(v))
-    write_table(folder.tmp / "outcomes.csv", cols)
-    result.files.append("outcomes.csv")
+    return cols
+
+
+def write_run(result: RunResult, folder: RunFolder, *, seed: int, replications: int, values: dict[str, float],
+              started: str, plots: bool = True, command: list[str] | None = None,
+              table_format: str = "csv") -> None:
+    """Write a computed run into its (still hidden) folder; ``result.files`` lists what was written."""
+    sc, outcomes, summaries = result.scenario, result.outcomes, result.summaries
+    names = list(outcomes)
+    result.files.append(write_frame(folder.tmp / "outcomes", raw_columns(sc, outcomes), table_format))
     summary = summaries[names[0]] if len(names) == 1 else {"protocols": summaries}
     folder.write_json("summary.json", summary)
     folder.write_json("assumptions.json", sc.assumptions())
@@ -72,6 +86,6 @@ def write_plots(sc: Scenario, outcomes: dict[str, Outcomes], summaries: dict[str
     if o.protocol == "alternating_offers":
         files += plots.save(plots.timeline(sc, o, f"{title}: how and when the talks end ({o.n:,} replications)"),
                             folder, "timeline")
-    files += plots.save(plots.drivers(s, "What moves the indicators (drawn assumptions and events)"),
+    files += plots.save(driver_shapes(sc, o, s, "What moves the indicators (drawn assumptions and events)"),
                         folder, "drivers")
     return files

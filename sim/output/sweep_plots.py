@@ -8,6 +8,7 @@ the values as tick labels.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,11 @@ def _lever(summary: dict[str, Any], name: str) -> tuple[int, dict[str, Any]]:
 
 
 def _axis_label(lv: dict[str, Any]) -> str:
-    return f"{lv['name']}\n({lv['target']})"
+    """The lever in words with its units (summaries before labels were recorded: name and path)."""
+    if not lv.get("label"):
+        return f"{lv['name']}\n({lv['target']})"
+    text = lv["label"] + (f" ({lv['units']})" if lv.get("units") else "")
+    return "\n".join(textwrap.wrap(text, 48))
 
 
 def _ticks(ax: Any, lv: dict[str, Any], axis: str = "x") -> None:
@@ -99,9 +104,9 @@ def lever_curve(summary: dict[str, Any], lever: str, indicators: list[str]) -> A
                 m = X[:, o] == v
                 xs, ps, los, his = _pooled(x[m], k[m], n[m], x[m])
                 colour = cmap(c / max(1, len(pick) - 1) * 0.9)
-                label = olv["values"][int(v)] if _categorical(olv) else f"{v:g}"
+                label = olv["values"][int(v)] if _categorical(olv) else f"{v:.3g}"
                 ax.fill_between(xs, los, his, color=colour, alpha=0.18, lw=0)
-                ax.plot(xs, ps, marker="o", ms=3, color=colour, label=f"{olv['name']} = {label}")
+                ax.plot(xs, ps, marker="o", ms=3, color=colour, label=str(label))
         else:
             if not grid:
                 ax.scatter(x, k / n, s=6, color="#adb5bd", alpha=0.6, lw=0, label="design points")
@@ -123,11 +128,14 @@ def lever_curve(summary: dict[str, Any], lever: str, indicators: list[str]) -> A
         ax.grid(alpha=0.25)
     handles, labels = axes[0].get_legend_handles_labels()
     if grid and len(others) == 1:  # a family of lines: one legend beside the panels
-        fig.legend(handles, labels, fontsize=7, frameon=False, loc="outside lower center", ncols=3)
+        olv = summary["levers"][others[0]]
+        fig.legend(handles, labels, fontsize=7, frameon=False, loc="outside lower center", ncols=len(labels),
+                   title=_axis_label(olv).replace("\n", " "), title_fontsize=7)
     else:
         axes[0].legend(fontsize=7, frameon=False, loc="best")
     reps = summary["replications"]
-    fig.suptitle(f"{summary['title']}\nP(indicator) against {lever}: {reps:,} replications per point\n"
+    what = (lv.get("label") or lever) + (f" ({lv['units']})" if lv.get("units") else "")
+    fig.suptitle(f"{summary['title']}\nP(indicator) against {what}: {reps:,} replications per point\n"
                  "(common random numbers; bands: 95% Wilson intervals)", x=0.01, ha="left", fontsize=10)
     return fig
 

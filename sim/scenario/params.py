@@ -125,6 +125,20 @@ _WORDS = {
 }
 
 
+def units(sc: Any, path: str) -> str:
+    """The units of a parameter's values in user terms (a continuous issue's units), or ""."""
+    pdef = sc.params.get(path)
+    info = pdef.issue if pdef is not None else None
+    return info.units if info is not None and info.kind == "continuous" else ""
+
+
+def lever_record(sc: Any, lever: Any) -> dict[str, Any]:
+    """A sweep lever as JSON-ready data, with its target in words (``label``) and ``units`` for figures."""
+    record = lever.model_dump(exclude={"note", "source"})
+    record.update(label=describe(sc, lever.target), units=units(sc, lever.target))
+    return record
+
+
 def describe(sc: Any, path: str) -> str:
     """Plain words for a parameter path (or ``event:NAME``), for reports a seminar reads.
 

@@ -13,6 +13,7 @@ from sim.ensemble.blocks import Progress, simulate
 from sim.ensemble.guard import check_seed, check_size
 from sim.output.results import RunFolder, utc_now
 from sim.output.runfolder import RunResult, write_run
+from sim.output.table import check_format
 from sim.scenario.load import Scenario
 
 
@@ -29,7 +30,7 @@ def run(sc: Scenario, *, replications: int | None = None, seed: int | None = Non
         protocols: list[str] | None = None, values: dict[str, float] | None = None,
         executor: Any = None, out_root: str | Path | None = "results", plots: bool = True,
         progress: Progress | None = None, run_id: str | None = None, allow_large: bool = False,
-        command: list[str] | None = None) -> RunResult:
+        command: list[str] | None = None, table_format: str = "csv") -> RunResult:
     """Run a scenario under one or more protocols on the same random numbers.
 
     Args:
@@ -45,6 +46,7 @@ def run(sc: Scenario, *, replications: int | None = None, seed: int | None = Non
         run_id: Folder name; a fresh timestamped id by default.
         allow_large: Lift the size guard (:mod:`sim.ensemble.guard`).
         command: The command line to record in the manifest (the CLI passes its own).
+        table_format: ``csv`` (default) or ``parquet`` (needs pyarrow) for the outcomes table.
 
     Raises:
         UsageError: A run above the size guard without ``allow_large``.
@@ -54,6 +56,8 @@ def run(sc: Scenario, *, replications: int | None = None, seed: int | None = Non
     reps = replications or sc.spec.run.replications
     check_size(sc, reps, allow_large=allow_large)
     check_seed(seed)
+    if table_format != "csv":
+        check_format(table_format)  # before any work
     seed = sc.spec.run.seed if seed is None else seed
     names = protocols_of(sc, protocols)
 
@@ -69,7 +73,7 @@ def run(sc: Scenario, *, replications: int | None = None, seed: int | None = Non
     with RunFolder(out_root, sc.name, run_id) as folder:
         result = simulate_all()
         write_run(result, folder, seed=seed, replications=reps, values=values or {}, started=started, plots=plots,
-                  command=command)
+                  command=command, table_format=table_format)
     result.folder = folder.final
     return result
 

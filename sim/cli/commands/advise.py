@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from sim.cli.commands.common import Bar, _positive, add_scenario_args, console, executor_for, load
+from sim.cli.output import add_json, emit_json
 
 
 def add(sub: Any) -> None:
@@ -25,6 +26,7 @@ def add(sub: Any) -> None:
     p.add_argument("--strict", action="store_true",
                    help="a package meets the target only if its whole 95%% interval does (margin for luck)")
     p.add_argument("--no-plots", action="store_true", help="skip the figure")
+    add_json(p)
     p.set_defaults(handler=main)
 
 
@@ -50,6 +52,8 @@ def main(args: argparse.Namespace) -> int:
         adv = advise(sc, target, levers=names, points=args.points, replications=reps, seed=args.seed,
                      verify_replications=args.verify, refine=not args.no_refine, strict=args.strict,
                      executor=ex, progress=bar, out_root=args.out, plots=not args.no_plots, command=sys.argv)
+    if args.json:
+        return emit_json("advise", adv.folder, adv.to_json())
     print_advice(console(), adv)
     return 0
 

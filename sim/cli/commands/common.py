@@ -136,13 +136,7 @@ class Bar:
 
 
 def console() -> Any:
-    """A rich console on stdout that prints text literally.
+    """A rich console on stdout that prints text literally (markup off; unwrapped when piped: :mod:`sim.cli.output`)."""
+    from sim.cli.output import console as make
 
-    Markup is off: titles, labels and names come from scenario files, and ``[/]`` or
-    ``[link=file:///...]`` in them must be shown as written, not interpreted (or fail).
-    Styling is given explicitly, with ``rich.text.Text(..., style=...)``. Control characters
-    never reach here: the loader refuses them in scenario text.
-    """
-    from rich.console import Console
-
-    return Console(file=sys.stdout, highlight=False, markup=False)
+    return make()

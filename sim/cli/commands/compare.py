@@ -6,7 +6,16 @@ import argparse
 import sys
 from typing import Any
 
-from sim.cli.commands.common import LARGE_REPLICATIONS, Bar, _folder_name, _positive, _seed, console, executor_for
+from sim.cli.commands.common import (
+    LARGE_REPLICATIONS,
+    Bar,
+    _folder_name,
+    _positive,
+    _seed,
+    console,
+    executor_for,
+)
+from sim.cli.output import add_json, emit_json, read_folder_json
 
 
 def add(sub: Any) -> None:
@@ -33,6 +42,7 @@ def add(sub: Any) -> None:
                    help="name of the comparison folder (default: a timestamped id)")
     p.add_argument("--no-plots", action="store_true", help="skip figures")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_json(p)
     p.set_defaults(handler=main)
 
 
@@ -52,6 +62,8 @@ def main(args: argparse.Namespace) -> int:
                          executor=ex, out_root=args.out, plots=not args.no_plots, progress=bar,
                          compare_id=args.compare_id, issues=issues, allow_large=args.allow_large,
                          command=sys.argv)
+    if args.json:
+        return emit_json("compare", result.folder, read_folder_json(result.folder, "comparison.json"))
     print_table(console(), result)
     console().print(f"\nResults: {result.folder}/  (report.html, comparison.csv, comparison.json, figures)")
     return 0

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from sim.cli.commands.common import console
+from sim.cli.output import add_json, emit_json
 
 
 def add(sub: Any) -> None:
@@ -24,6 +25,7 @@ def add(sub: Any) -> None:
     p.add_argument("--min-support", type=float, default=0.05, help="smallest box, share of points (default 0.05)")
     p.add_argument("--min-density", type=float, default=0.8, help="density the chosen box must reach (default 0.8)")
     p.add_argument("--no-plots", action="store_true", help="skip figures")
+    add_json(p)
     p.set_defaults(handler=main)
 
 
@@ -40,6 +42,8 @@ def main(args: argparse.Namespace) -> int:
     found = discover_in(args.folder, args.indicator, args.threshold, below=args.below, alpha=args.alpha,
                         min_support=args.min_support, min_density=args.min_density, plots=not args.no_plots)
     d, folder, files = found.discovery, found.folder, found.files
+    if args.json:
+        return emit_json("discover", folder, d.to_json(), files)
     print_trajectory(console(), d)
     out = console()
     for line in describe(d.to_json()):

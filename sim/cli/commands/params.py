@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from sim.cli.commands.common import console, load
+from sim.cli.output import plain
 
 
 def add(sub: Any) -> None:
@@ -16,13 +17,20 @@ def add(sub: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Print path, value (user units) and what is allowed."""
-    from rich.table import Table
-
+    """Print path, value (user units) and what is allowed (tab-separated when piped)."""
     sc = load(args.scenario)
-    t = Table("parameter path", "value", "allowed")
+    rows = []
     for path, pdef in sc.params.items():
         v = pdef.issue.to_user(pdef.default) if pdef.issue is not None else f"{pdef.default:g}"
-        t.add_row(path, str(v), pdef.issue.allowed() if pdef.issue is not None else pdef.what)
+        rows.append((path, str(v), pdef.issue.allowed() if pdef.issue is not None else pdef.what))
+    head = ("parameter path", "value", "allowed")
+    if plain():  # a pipe or a file: one tab-separated line per path (sim params FILE | grep X)
+        print("\n".join("\t".join(r) for r in [head, *rows]))
+        return 0
+    from rich.table import Table
+
+    t = Table(*head)
+    for r in rows:
+        t.add_row(*r)
     console().print(t)
     return 0

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from sim.cli.commands.common import Bar, _nonneg, add_scenario_args, console, executor_for, load
+from sim.cli.output import add_json, emit_json, read_folder_json
 
 
 def add(sub: Any) -> None:
@@ -16,12 +17,15 @@ def add(sub: Any) -> None:
     add_scenario_args(p)
     p.add_argument("--protocol", help="protocol(s), comma-separated (default: the scenario's)")
     p.add_argument("--no-plots", action="store_true", help="skip figures")
+    p.add_argument("--format", choices=["csv", "parquet"], default="csv", dest="table_format",
+                   help="outcomes table format (default csv; parquet needs pyarrow, the 'parquet' extra)")
     p.add_argument("--explain", nargs="?", const=0, type=_nonneg, metavar="REP",
                    help="also narrate one replication (default 0) round by round")
     p.add_argument("--given", metavar="HISTORY", help="condition on a history of observations (= sim condition)")
     from sim.cli.commands.condition import add_condition_args
 
     add_condition_args(p)
+    add_json(p)
     p.set_defaults(handler=main)
 
 
@@ -62,7 +66,10 @@ def main(args: argparse.Namespace) -> int:
     with executor_for(args, reps) as ex, Bar(reps * len(names), f"{sc.name}", args.quiet) as bar:
         result = run(sc, replications=reps, seed=args.seed, protocols=protocols, executor=ex,
                      allow_large=args.allow_large, command=sys.argv,
-                     out_root=args.out, plots=not args.no_plots, progress=bar)
+                     out_root=args.out, plots=not args.no_plots, progress=bar,
+                     table_format=args.table_format)
+    if args.json:
+        return emit_json("run", result.folder, read_folder_json(result.folder, "summary.json"), result.files)
     print_summary(out, sc, result.summaries)
     out.print(f"\nResults: {result.folder}/  (report.html, summary.json, outcomes.csv, plots)")
     if args.explain is not None:

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from sim.cli.commands.common import Bar, _positive, add_scenario_args, console, executor_for, load
+from sim.cli.output import add_json, emit_json
 
 
 def add(sub: Any) -> None:
@@ -23,6 +24,7 @@ def add(sub: Any) -> None:
     p.add_argument("--factors", choices=["all", "levers", "uncertainties"], default="all",
                    help="which inputs to analyse (default all)")
     p.add_argument("--no-plots", action="store_true", help="skip the bar plot")
+    add_json(p)
     p.set_defaults(handler=main)
 
 
@@ -40,6 +42,10 @@ def main(args: argparse.Namespace) -> int:
     with executor_for(args, total) as ex, Bar(total, f"{sc.name}: {args.samples * (d + 2)} points", args.quiet) as bar:
         res = sensitivity(sc, args.indicator, n=args.samples, replications=reps, seed=args.seed, which=args.factors,
                           executor=ex, progress=bar, out_root=args.out, plots=not args.no_plots, command=sys.argv)
+    if args.json:
+        return emit_json("sensitivity", res.folder, {"output": res.output, "mean": res.mean, "variance": res.variance,
+                                                     "n": res.n, "replications": res.replications, "seed": res.seed,
+                                                     "indices": res.rows})
     print_indices(console(), sc, res)
     return 0
 

@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from sim.cli.commands.common import Bar, _folder_name, add_scenario_args, console, executor_for, load
+from sim.cli.output import add_json, emit_json, interrupted_status
 
 
 def add(sub: Any) -> None:
@@ -32,6 +33,7 @@ def add(sub: Any) -> None:
     p.add_argument("--id", dest="run_id", type=_folder_name, help="sweep folder name (default: sweep-<time>-<random>)")
     p.add_argument("--resume", metavar="ID_OR_FOLDER",
                    help="continue an interrupted sweep: its .tmp-<id> folder or its id")
+    add_json(p)
     p.set_defaults(handler=main)
 
 
@@ -73,7 +75,7 @@ def main(args: argparse.Namespace) -> int:
         done = len(sw.finished_points(wf))
         print(f"interrupted: {done} of {len(plan.design)} design points are saved in {wf.tmp}/; "
               f"continue with: sim sweep --resume {wf.tmp}", file=sys.stderr)
-        return 130
+        return interrupted_status()
     except OSError as exc:  # a full disk, a size limit: keep finished points, else leave nothing behind
         done = len(sw.finished_points(wf)) if wf.tmp.is_dir() else 0
         if not done:
@@ -82,6 +84,8 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"{exc.filename or wf.tmp}: {(exc.strerror or str(exc)).lower()}; {done} of "
                          f"{len(plan.design)} design points are saved in {wf.tmp}/; free some space and continue "
                          f"with: sim sweep --resume {wf.tmp}") from None
+    if args.json:
+        return emit_json("sweep", result.folder, result.summary)
     print_sweep(out, result)
     return 0
 
