@@ -218,7 +218,8 @@ def minimal_argv(name: str, tmp_path: Path) -> list[str]:
     extra = {"advise": ["--target", "x>=0.5"], "discover": ["--indicator", "x"], "sensitivity": ["--indicator", "x"]}
     positional = {"compare": [str(VALID), str(VALID)], "schema": [], "discover": [str(tmp_path)],
                   "report": [str(tmp_path)], "rerun": [str(tmp_path)], "sweep": [str(SWEEP)],
-                  "condition": [str(VALID), str(HISTORY)], "backtest": [str(VALID), str(HISTORY)]}
+                  "condition": [str(VALID), str(HISTORY)], "backtest": [str(VALID), str(HISTORY)],
+                  "completion": ["bash"]}
     return [name, *positional.get(name, [str(VALID)]), *extra.get(name, [])]
 
 
@@ -260,6 +261,7 @@ def test_a_failing_disk_while_writing_a_run_leaves_nothing(tmp_path: Path, capsy
 
     monkeypatch.setattr(results, "write_table", fail)
     monkeypatch.setattr("sim.output.runfolder.write_table", fail, raising=False)
+    monkeypatch.setattr("sim.output.table.write_table", fail)  # the run folder writes outcomes through write_frame
     out = tmp_path / "res"
     line = one_line(*cli(["run", VALID, "-n", "20", "-q", "--no-plots", "--out", out], capsys))
     assert sim.cli._OS_HINTS[code] in line and line.endswith("nothing was written")
