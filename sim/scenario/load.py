@@ -420,7 +420,8 @@ class _Sections:
             hi = sum(infos[i].hi for i in bud.issues)
             if not lo - 1e-9 <= bud.total <= hi + 1e-9:
                 bad(("budgets", b, "total"), f"total {bud.total:g} cannot be allocated: the issues' minimums sum "
-                                             f"to {lo:g} and their maximums to {hi:g}; allowed: a total from {lo:g} to {hi:g}")
+                                             f"to {lo:g} and their maximums to {hi:g}; "
+                                             f"allowed: a total from {lo:g} to {hi:g}")
                 continue
             idx = tuple(self.issue_names.index(i) for i in bud.issues)
             width = np.array([infos[i].hi - infos[i].lo for i in bud.issues])
