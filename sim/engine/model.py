@@ -277,7 +277,7 @@ class NegotiationModel(mesa.Model):
         pkg = self.plan.package[t, slot, rows]
         tau = self.plan.tau[t, slot, rows]
         gen = self.state.generosity
-        terms = offer_terms(self.sc, self.state, self.plan, slot, pkg, tau, gen)
+        terms = offer_terms(self.sc, self.state, self.plan, slot, pkg, tau, gen, t)
         return terms, self.utilities(terms), red_lines_hold(self.sc, terms)
 
     def settle(self, t: int, proposed: np.ndarray, action: np.ndarray, slot: np.ndarray,
@@ -384,7 +384,7 @@ class NegotiationModel(mesa.Model):
         valid, own_ok, own = np.empty((m, n), bool), np.empty((m, n), bool), np.empty((m, n))
         for c, w in enumerate(worlds):
             pl = w.plan
-            terms[c] = offer_terms(sc, w.state, pl, slot, pl.package[t, s], pl.tau[t, s], gen)
+            terms[c] = offer_terms(sc, w.state, pl, slot, pl.package[t, s], pl.tau[t, s], gen, t)
             valid[c] = pl.action[t, s] == PROPOSE
             own[c] = pl.offer_value[t, s]
             own_ok[c] = red_lines_hold(sc, terms[c])[:, p]
@@ -566,7 +566,7 @@ class NegotiationModel(mesa.Model):
         for k, w in enumerate(worlds):
             pl = w.plan
             would = pl.action[t, s] == PROPOSE
-            theirs = offer_terms(sc, w.state, pl, slots, pl.package[t, s], pl.tau[t, s], self.state.generosity)
+            theirs = offer_terms(sc, w.state, pl, slots, pl.package[t, s], pl.tau[t, s], self.state.generosity, t)
             gap = utilities(self.state, theirs)[:, o] - seen
             kernel = np.exp(-0.5 * (gap / width) ** 2)
             like[:, k] = np.where(action == PROPOSE, np.where(would, kernel, TREMBLE),

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.engine import budget
 from sim.engine.moves import status_quo_flow, unilateral_moves
 from sim.engine.state import State
 from sim.engine.utility import (
@@ -69,6 +70,8 @@ class Plan:
         package: (T + 1, P, n) chosen discrete package index.
         tau: (T + 1, P, n) concession along the continuous line.
         target: (n, P, Ic) the point each proposer concedes towards.
+        alloc: (T + 1, P, n, B) with budgets: the allocation each proposer offers (every
+            budget issue on its 0-1 scale; :mod:`sim.engine.budget`); None without.
 
     """
 
@@ -87,6 +90,7 @@ class Plan:
     target: np.ndarray
     seg_start: np.ndarray
     seg_len: np.ndarray
+    alloc: np.ndarray | None = None
 
 
 def recognition_probs(sc: Scenario, st: State, t: int) -> np.ndarray:
@@ -100,15 +104,22 @@ def recognition_probs(sc: Scenario, st: State, t: int) -> np.ndarray:
     return cap / cap.sum(axis=1, keepdims=True)
 
 
+def path_issues(sc: Scenario) -> tuple[int, ...]:
+    """Continuous deal issues on the concession path (none with budgets: they are searched)."""
+    return () if sc.budgets else sc.space.deal_cont
+
+
 def offer_terms(sc: Scenario, st: State, plan: Plan, slot: np.ndarray, package: np.ndarray,
-                tau: np.ndarray, gen: np.ndarray) -> np.ndarray:
-    """Full terms (n, I) of the offers given proposer slot, package and concession."""
+                tau: np.ndarray, gen: np.ndarray, t: int | None = None) -> np.ndarray:
+    """Full terms (n, I) of the offers given proposer slot, package and concession (round ``t``: budgets)."""
     space = sc.space
     n = st.n
     terms = st.status_quo.copy()
     if space.deal_disc:
         terms[:, list(space.deal_disc)] = space.packages[package]
-    if space.deal_cont:
+    if sc.budgets:
+        terms[:, budget.budget_issues(sc)] = plan.alloc[t, slot, np.arange(n)]
+    elif space.deal_cont:
         ic = list(space.deal_cont)
         props = np.asarray(sc.signatories)[slot]
         own = st.ideal[np.arange(n), props][:, ic]
@@ -147,7 +158,7 @@ def concession_path(st: State, sc: Scenario, own: np.ndarray, target: np.ndarray
         start, length: (n, P, Ic) each issue's segment of [0, 1].
 
     """
-    ic = list(sc.space.deal_cont)
+    ic = list(path_issues(sc))
     sig = list(sc.signatories)
     n, P, Ic = own.shape
     d = np.abs(target - own)
@@ -349,14 +360,15 @@ class Planner:
                 conseq_refusal=np.zeros((T + 1, full.n, A, A)),
                 action=np.full((T + 1, P, full.n), PASS, np.int8), offer_value=np.full((T + 1, P, full.n), -np.inf),
                 package=np.zeros((T + 1, P, full.n), np.int64), tau=np.zeros((T + 1, P, full.n)),
-                target=np.zeros((full.n, P, len(space.deal_cont))),
-                seg_start=np.zeros((full.n, P, len(space.deal_cont))),
-                seg_len=np.zeros((full.n, P, len(space.deal_cont))),
+                target=np.zeros((full.n, P, len(path_issues(sc)))),
+                seg_start=np.zeros((full.n, P, len(path_issues(sc)))),
+                seg_len=np.zeros((full.n, P, len(path_issues(sc)))),
+                alloc=(np.zeros((T + 1, P, full.n, len(budget.budget_issues(sc)))) if sc.budgets else None),
             )
         sel = slice(None) if rows is None else rows
 
         # Continuous issues: utility of every actor along every proposer's concession line.
-        ic = list(space.deal_cont)
+        ic = list(path_issues(sc))
         target = np.zeros((n, P, len(ic)))
         for s, p in enumerate(sig):
             others = [q for q in sig if q != p]
@@ -459,32 +471,31 @@ class Planner:
                 resp = [q for q in sig if q != p]
                 rs = [r for r in range(P) if r != s]  # responders' slots
                 thr = reserve[:, resp] + st.margin[:, None]  # (n, J)
-                need = thr[:, :, None] - d_pk[:, rs]  # (n, J, K)
-                need = np.where(feas[..., rs, :], need, np.inf)
-                tau_j = _invert(cmax[:, resp, s], need, self.grid)  # (n, J, K)
-                if self.quota is None:
-                    tau = np.maximum(tau_j.max(axis=1), tau_lo[:, s, None])
-                    ok = (tau <= tau_hi[:, s, None] + 1e-12) & feas[..., s, :] & np.isfinite(tau)
-                else:  # the (quota - 1)-th cheapest responder sets the concession
-                    cheapest = np.sort(tau_j, axis=1)[:, self.quota - 2] if self.quota > 1 else 0.0
-                    tau = np.maximum(cheapest, tau_lo[:, s, None])
-                    ok = (tau <= tau_hi[:, s, None] + 1e-12) & feas.all(axis=-2) & np.isfinite(tau)
-                tau_c = np.clip(np.where(ok, tau, 0.0), 0.0, 1.0)
-                own_u = d_pk[:, s] + _interp_grid(cont[:, p, s][:, None], tau_c)[:, 0]  # (n, K)
-                own_u = np.where(ok, own_u, -np.inf)
-                k = own_u.argmax(axis=1)
-                best = own_u[rows_idx, k]
-                # argmax of an all -inf row is package 0, as over the unpruned packages
-                k_full = np.where(np.isfinite(best), kept[k], 0)
-                tau_k = tau_c[rows_idx, k]
+                if sc.budgets:  # the package search under budgets (sim.engine.budget)
+                    bo = budget.search(sc, st, p, resp, list(sig), thr, d_pk, feas, self.quota)
+                    k = bo.own.argmax(axis=1)
+                    best = bo.own[rows_idx, k]
+                    k_full = np.where(np.isfinite(best), kept[k], 0)
+                    tau_k = np.zeros(n)
+                    alloc_k = bo.alloc[rows_idx, k]
+                    plan.alloc[t, s, sel] = alloc_k
+                    d_k = d_deal[rows_idx, :, k]
+                    if lin is not None:
+                        d_k = d_k + lin[rows_idx, :, inverse[k]]
+                    u_offer = d_k + budget_utilities(st, sc, alloc_k)
+                    # the value counts each tied partner in with its chance (mixed coalitions)
+                    u_value = u_offer.copy()
+                    paid_k, chance_k, gain_k = (bo.paid[rows_idx, :, k], bo.chance[rows_idx, :, k],
+                                                bo.gain[rows_idx, :, k])
+                    u_value[:, resp] += np.where(paid_k, chance_k - 1.0, chance_k) * gain_k
+                else:
+                    k, best, k_full, tau_k, u_offer = self._on_path(
+                        st, s, p, resp, rs, thr, d_pk, feas, cmax, cont, tau_lo, tau_hi, d_deal, lin, inverse, kept)
+                    u_value = u_offer
                 alt = np.maximum(turn_v[:, p], cont_v[:, p])
                 propose = np.isfinite(best) & (best >= alt - 1e-12)
                 walk = ~propose & (turn_v[:, p] > cont_v[:, p])
                 action = np.where(propose, PROPOSE, np.where(walk, WALK, PASS)).astype(np.int8)
-                d_k = d_deal[rows_idx, :, k]  # (n, A) every actor's value of the chosen package
-                if lin is not None:
-                    d_k = d_k + lin[rows_idx, :, inverse[k]]
-                u_offer = d_k + _interp_grid(cont[:, :, s], tau_k[:, None])[:, :, 0]  # (n, A)
                 p_acc = np.ones(n)
                 lam = st.noise
                 for j in resp:
@@ -494,7 +505,7 @@ class Planner:
                 walkers = (gain > 0).any(axis=1)
                 mover = np.asarray(resp)[gain.argmax(axis=1)]  # the refuser who gains most by moving
                 after_reject = np.where(walkers[:, None], moves.refusal_conseq[rows_idx, mover], cont_v)
-                offered = p_acc[:, None] * u_offer + (1 - p_acc[:, None]) * after_reject
+                offered = p_acc[:, None] * u_value + (1 - p_acc[:, None]) * after_reject
                 value = np.where(propose[:, None], offered, np.where(walk[:, None], moves.turn_conseq[:, p], cont_v))
                 v_t += probs[:, s, None] * value
                 plan.action[t, s, sel] = action
@@ -504,6 +515,37 @@ class Planner:
             plan.value[t, sel] = v_t
             value_next = v_t
         return plan
+
+    def _on_path(self, st: State, s: int, p: int, resp: list[int], rs: list[int], thr: np.ndarray,
+                 d_pk: np.ndarray, feas: np.ndarray, cmax: np.ndarray, cont: np.ndarray, tau_lo: np.ndarray,
+                 tau_hi: np.ndarray, d_deal: np.ndarray, lin: np.ndarray | None, inverse: np.ndarray,
+                 kept: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Proposer slot ``s``'s best package and concession on its path; every actor's value of it."""
+        n = st.n
+        rows_idx = np.arange(n)
+        need = thr[:, :, None] - d_pk[:, rs]  # (n, J, K)
+        need = np.where(feas[..., rs, :], need, np.inf)
+        tau_j = _invert(cmax[:, resp, s], need, self.grid)  # (n, J, K)
+        if self.quota is None:
+            tau = np.maximum(tau_j.max(axis=1), tau_lo[:, s, None])
+            ok = (tau <= tau_hi[:, s, None] + 1e-12) & feas[..., s, :] & np.isfinite(tau)
+        else:  # the (quota - 1)-th cheapest responder sets the concession
+            cheapest = np.sort(tau_j, axis=1)[:, self.quota - 2] if self.quota > 1 else 0.0
+            tau = np.maximum(cheapest, tau_lo[:, s, None])
+            ok = (tau <= tau_hi[:, s, None] + 1e-12) & feas.all(axis=-2) & np.isfinite(tau)
+        tau_c = np.clip(np.where(ok, tau, 0.0), 0.0, 1.0)
+        own_u = d_pk[:, s] + _interp_grid(cont[:, p, s][:, None], tau_c)[:, 0]  # (n, K)
+        own_u = np.where(ok, own_u, -np.inf)
+        k = own_u.argmax(axis=1)
+        best = own_u[rows_idx, k]
+        # argmax of an all -inf row is package 0, as over the unpruned packages
+        k_full = np.where(np.isfinite(best), kept[k], 0)
+        tau_k = tau_c[rows_idx, k]
+        d_k = d_deal[rows_idx, :, k]  # (n, A) every actor's value of the chosen package
+        if lin is not None:
+            d_k = d_k + lin[rows_idx, :, inverse[k]]
+        u_offer = d_k + _interp_grid(cont[:, :, s], tau_k[:, None])[:, :, 0]  # (n, A)
+        return k, best, k_full, tau_k, u_offer
 
     def _tau_bounds(self, own: np.ndarray, target: np.ndarray, start: np.ndarray,
                     length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -515,7 +557,7 @@ class Planner:
         sc = self.sc
         n, P = own.shape[:2]
         lo, hi = np.zeros((n, P)), np.ones((n, P))
-        ic = list(sc.space.deal_cont)
+        ic = list(path_issues(sc))
         never = 2.0
         for a, conds in enumerate(sc.red_lines):
             if sc.spec.actors[a].role != "signatory":
@@ -573,6 +615,13 @@ class Planner:
         for a, c in extra:
             feas[:, a] &= compare(lv[:, :, il.index(c.issue)], c.op, c.value)
         return feas
+
+
+def budget_utilities(st: State, sc: Scenario, alloc: np.ndarray) -> np.ndarray:
+    """(n, A) every actor's utility from the budget issues at allocations ``alloc`` (n, B)."""
+    ib = budget.budget_issues(sc)
+    v = issue_value(alloc[:, None, :], st.ideal[:, :, ib], st.shape[None, :, None])
+    return np.einsum("nai,nai->na", st.salience[:, :, ib], v)
 
 
 def _subset(st: State, rows: np.ndarray) -> State:

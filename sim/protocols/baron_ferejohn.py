@@ -69,7 +69,7 @@ class BaronFerejohn(Protocol):
             deal = ~done & (action == PROPOSE)
             walk = ~done & (action == WALK)
             if deal.any():
-                offer = offer_terms(game, st, plan, slot, plan.package[t, slot, rows], plan.tau[t, slot, rows], gen)
+                offer = offer_terms(game, st, plan, slot, plan.package[t, slot, rows], plan.tau[t, slot, rows], gen, t)
                 terms[deal], payoff[deal] = offer[deal], utilities(st, offer)[deal]
                 proposer[deal] = sig[slot][deal]
             if walk.any():

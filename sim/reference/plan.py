@@ -94,6 +94,7 @@ class RowPlan:
     target: np.ndarray  # (P, Ic) where each proposer's path ends
     start: np.ndarray  # (P, Ic) where on [0, 1] each issue starts moving
     length: np.ndarray  # (P, Ic) and for how long
+    alloc: np.ndarray | None = None  # (T + 1, P, B) with budgets: each proposer's allocation
 
 
 # --- utilities, linkage, outside options -------------------------------------------------
@@ -224,7 +225,7 @@ def concession_path(sc: Scenario, p: Row, proposer: int) -> tuple[np.ndarray, np
     conceded one after another, those where responders gain most per unit of the
     proposer's own loss first; an issue's segment is its share of the proposer's total loss.
     """
-    ic = list(sc.space.deal_cont)
+    ic = [] if sc.budgets else list(sc.space.deal_cont)  # budgets divide them instead
     others = [q for q in sc.signatories if q != proposer]
     own = p.ideal[proposer, ic]
     w = p.salience[others][:, ic]
@@ -264,7 +265,7 @@ def tau_interval(sc: Scenario, own: np.ndarray, target: np.ndarray, start: np.nd
     Issue ``i`` sits at ``own + f (target - own)``, ``f`` rising from 0 to 1 over its segment,
     so a one-sided red line holds on one side of ``f* = (value - own) / (target - own)``.
     """
-    ic = list(sc.space.deal_cont)
+    ic = [] if sc.budgets else list(sc.space.deal_cont)
     lo, hi = 0.0, 1.0
     for a in sc.signatories:
         for c in sc.red_lines[a]:
@@ -334,7 +335,9 @@ def plan_game(sc: Scenario, p: Row, t0: int = 1) -> RowPlan:
     T, A = sc.spec.protocol.rounds, len(sc.actors)
     sig = list(sc.signatories)
     P = len(sig)
-    ic, id_ = list(sc.space.deal_cont), list(sc.space.deal_disc)
+    # with budgets every continuous deal issue is divided by a budget, not conceded on a path
+    ic, id_ = ([] if sc.budgets else list(sc.space.deal_cont)), list(sc.space.deal_disc)
+    shared = [i for b in sc.budgets for i in b.issues]
     grid = np.linspace(0.0, 1.0, GRID)
     plan = RowPlan(value=np.zeros((T + 2, A)), reservation=np.zeros((T + 1, A)), walk_value=np.zeros((T + 1, A)),
                    continuation=np.zeros((T + 1, A)), turn_value=np.zeros((T + 1, A)),
@@ -343,7 +346,8 @@ def plan_game(sc: Scenario, p: Row, t0: int = 1) -> RowPlan:
                    action=np.full((T + 1, P), PASS, dtype=np.int8), offer_value=np.full((T + 1, P), -np.inf),
                    package=np.zeros((T + 1, P), dtype=np.int64),
                    tau=np.zeros((T + 1, P)), target=np.zeros((P, len(ic))), start=np.zeros((P, len(ic))),
-                   length=np.zeros((P, len(ic))))
+                   length=np.zeros((P, len(ic))),
+                   alloc=np.zeros((T + 1, P, len(shared))) if sc.budgets else None)
 
     # Each proposer's path, every actor's utility along it, and the red-line bounds on tau.
     along = np.zeros((P, A, GRID))
@@ -362,7 +366,7 @@ def plan_game(sc: Scenario, p: Row, t0: int = 1) -> RowPlan:
     package_terms = np.zeros((K, len(sc.space.issues)))
     package_terms[:, id_] = sc.space.packages
     linked = [rule.issue for rule in sc.linkage]
-    checked_here = [i for i in range(len(sc.space.issues)) if i not in ic]
+    checked_here = [i for i in range(len(sc.space.issues)) if i not in ic and i not in shared]
 
     def packages(gen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return (A, K) utility of each package without the continuous issues, and red lines kept.
@@ -419,6 +423,26 @@ def plan_game(sc: Scenario, p: Row, t0: int = 1) -> RowPlan:
             if chance[s] == 0:
                 continue
             responders = [q for q in sig if q != prop]
+            if sc.budgets:
+                k, best, offer, z = divide(sc, p, prop, responders, reserve + p.margin, worth, keeps)
+                plan.alloc[t, s] = z
+                alternative = max(mv.turn_value[prop], wait[prop])
+                propose = bool(np.isfinite(best) and best >= alternative - 1e-12)
+                walk = not propose and mv.turn_value[prop] > wait[prop]
+                accept = 1.0
+                for j in responders:
+                    if p.noise > 0:
+                        accept *= 0.5 * (1.0 + np.tanh(0.5 * (offer[j] - reserve[j]) / p.noise))
+                gains = [b[j] - wait[j] for j in responders]
+                after = mv.refusal_conseq[responders[int(np.argmax(gains))]] if max(gains) > 0 else wait
+                if propose:
+                    value = accept * offer + (1 - accept) * after
+                else:
+                    value = mv.turn_conseq[prop] if walk else wait
+                plan.value[t] += chance[s] * value
+                plan.action[t, s] = PROPOSE if propose else (WALK if walk else PASS)
+                plan.package[t, s], plan.tau[t, s], plan.offer_value[t, s] = k, 0.0, best
+                continue
             # the least concession that satisfies each responder, for every package
             tau = np.full(K, bounds[s][0])
             for j in responders:
@@ -450,3 +474,104 @@ def plan_game(sc: Scenario, p: Row, t0: int = 1) -> RowPlan:
             plan.action[t, s] = PROPOSE if propose else (WALK if walk else PASS)
             plan.package[t, s], plan.tau[t, s], plan.offer_value[t, s] = k, tau[k], mine[k]
     return plan
+
+
+# --- budgets: dividing one sum (every responder paid; the reference has no vote quota) ------
+
+def own_division(b, p: Row, a: int) -> np.ndarray:
+    """Actor ``a``'s favourite allocation of budget ``b``: best value per unit first, to its ideal."""
+    issues = list(b.issues)
+    per_unit = [p.salience[a, i] / b.width[m] for m, i in enumerate(issues)]
+    z = [0.0] * len(issues)
+    money = b.room
+    for m in sorted(range(len(issues)), key=lambda m: -per_unit[m]):  # to its ideal, most wanted first
+        put = max(0.0, min((p.ideal[a, issues[m]] - z[m]) * b.width[m], money))
+        z[m] += put / b.width[m]
+        money -= put
+    for m in sorted(range(len(issues)), key=lambda m: per_unit[m]):  # the rest where it hurts least
+        put = max(0.0, min((1.0 - z[m]) * b.width[m], money))
+        z[m] += put / b.width[m]
+        money -= put
+    return np.array(z)
+
+
+def per_unit_change(p: Row, a: int, issue: int, z: float, width: float, adding: bool) -> float:
+    """Actor ``a``'s utility change per unit of money added to (or taken from) ``issue`` at ``z``."""
+    s, y = p.salience[a, issue], p.ideal[a, issue]
+    if p.shape[a] != 1.0:
+        slope = 2.0 * s * (y - z) / width
+        return slope if adding else -slope
+    if adding:
+        return (s if z < y else -s) / width
+    return (-s if z <= y else s) / width
+
+
+def divide(sc: Scenario, p: Row, prop: int, responders: list[int], need_total: np.ndarray, worth: np.ndarray,
+           keeps: np.ndarray) -> tuple[int, float, np.ndarray, np.ndarray]:
+    """The proposer's best package and allocation; (k, its own value, everyone's value, allocation)."""
+    A, K = worth.shape
+    shared = [i for b in sc.budgets for i in b.issues]
+    z0 = np.concatenate([own_division(b, p, prop) for b in sc.budgets])
+    # how each responder is paid: from the proposer's cheapest source to its own best sink
+    route = {}
+    for j in responders:
+        col, best = 0, None
+        for b in sc.budgets:
+            issues = list(b.issues)
+            zb = z0[col:col + len(issues)]
+            src = None
+            for m in range(len(issues)):
+                if zb[m] > 1e-12:
+                    loss = per_unit_change(p, prop, issues[m], zb[m], b.width[m], adding=False)
+                    if src is None or loss > src[1]:
+                        src = (m, loss)
+            if src is not None:
+                sink = None
+                for m in range(len(issues)):
+                    if m == src[0] or zb[m] >= 1.0 - 1e-12:
+                        continue
+                    g = (per_unit_change(p, j, issues[m], zb[m], b.width[m], adding=True)
+                         + per_unit_change(p, j, issues[src[0]], zb[src[0]], b.width[src[0]], adding=False))
+                    if sink is None or g > sink[1]:
+                        sink = (m, g)
+                if sink is not None and sink[1] > 0:
+                    cost = -(src[1] + per_unit_change(p, prop, issues[sink[0]], zb[sink[0]], b.width[sink[0]],
+                                                      adding=True))
+                    per_util = cost / sink[1]
+                    if best is None or per_util < best[0]:
+                        best = (per_util, sink[1], col + sink[0], b.width[sink[0]], col + src[0], b.width[src[0]])
+            col += len(issues)
+        route[j] = best
+
+    def budget_value(a: int, z: np.ndarray) -> float:
+        return float(value_of(z, p.ideal[a, shared], p.shape[a]) @ p.salience[a, shared])
+
+    mine, allocs = np.full(K, -np.inf), np.zeros((K, len(shared)))
+    for k in range(K):
+        z = z0.copy()
+        fine = bool(keeps[prop, k])
+        for j in responders:
+            short = need_total[j] - worth[j, k] - budget_value(j, z0)
+            fine &= bool(keeps[j, k])
+            if short > 0:
+                if route[j] is None:
+                    fine = False
+                    continue
+                _, rate, sink, w_sink, src, w_src = route[j]
+                money = short / rate
+                z[sink] += money / w_sink
+                z[src] -= money / w_src
+        fine &= bool(np.all(z >= -1e-12) and np.all(z <= 1.0 + 1e-12))
+        z = np.clip(z, 0.0, 1.0)
+        for j in responders:
+            fine &= worth[j, k] + budget_value(j, z) >= need_total[j] - 1e-9
+        for a in sc.signatories:
+            for c in sc.red_lines[a]:
+                if c.issue in shared:
+                    fine &= bool(compare(np.array(z[shared.index(c.issue)]), c.op, c.value))
+        allocs[k] = z
+        if fine:
+            mine[k] = worth[prop, k] + budget_value(prop, z)
+    k = int(mine.argmax())
+    offer = np.array([worth[a, k] + budget_value(a, allocs[k]) for a in range(A)])
+    return k, float(mine[k]), offer, allocs[k]

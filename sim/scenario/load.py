@@ -43,6 +43,21 @@ class LinkageRule:
 
 
 @dataclass(frozen=True)
+class BudgetRule:
+    """A compiled budget: its issues and the sum on the 0-1 scales.
+
+    An allocation ``z`` (each issue on its 0-1 scale) keeps the budget when
+    ``sum_i width_i z_i == room``, with ``width_i = max_i - min_i`` and
+    ``room = total - sum_i min_i`` (the money left once every issue has its minimum).
+    """
+
+    name: str
+    issues: tuple[int, ...]
+    width: np.ndarray
+    room: float
+
+
+@dataclass(frozen=True)
 class EventRule:
     """A compiled event: effects as (param path, mode, internal value)."""
 
@@ -74,6 +89,7 @@ class Scenario:
         actions: Compiled unilateral actions.
         types: Per actor, its private types (None: nothing private).
         strategies: Per actor, its strategy's name.
+        budgets: Compiled budgets (continuous deal issues sharing one sum).
 
     """
 
@@ -95,6 +111,7 @@ class Scenario:
     actions: tuple[ActionRule, ...] = ()
     types: tuple[TypeGrid | None, ...] = ()
     strategies: tuple[str, ...] = ()
+    budgets: tuple[BudgetRule, ...] = ()
 
     @property
     def timing(self) -> Calendar | None:
@@ -196,6 +213,7 @@ def _compile(spec: Any, res: Resolved, problems: list[Problem]) -> dict[str, Any
     s.actors()
     s.linkage()
     s.deal_space()
+    s.budgets()
     s.red_lines()
     s.outcomes()
     s.protocol()
@@ -208,7 +226,7 @@ def _compile(spec: Any, res: Resolved, problems: list[Problem]) -> dict[str, Any
     s.process()
     return {"space": s.space, "params": s.params, "actors": tuple(s.actor_names), "signatories": tuple(s.order),
             "red_lines": tuple(s.red_line_conds), "linkage": tuple(s.rules), "events": tuple(s.event_rules),
-            "outcomes": s.indicators, **s.process_fields}
+            "outcomes": s.indicators, "budgets": tuple(s.budget_rules), **s.process_fields}
 
 
 class _Sections:
@@ -229,6 +247,7 @@ class _Sections:
         self.params: dict[str, ParamDef] = {}
         self.event_rules: list[EventRule] = []
         self.process_fields: dict[str, Any] = {}
+        self.budget_rules: list[BudgetRule] = []
 
     def bad(self, path: PathKey, message: str) -> None:
         """Record a problem at ``path`` (file and line from the resolved source)."""
@@ -366,6 +385,53 @@ class _Sections:
             self.bad(("issues",), f"the ordinal and binary deal issues make {self.space.n_packages():,} packages; "
                                   f"allowed: at most {MAX_DISCRETE_PACKAGES:,} (use fewer levels, or make an issue "
                                   "continuous)")
+
+    def budgets(self) -> None:
+        """``budgets:``: continuous deal issues, each in one budget, whose bounds can meet the total.
+
+        A scenario with budgets negotiates every continuous deal issue through one (the
+        package search of docs/model.md, "Budgets"); the concession path is not mixed in.
+        """
+        spec, bad, infos = self.spec, self.bad, self.infos
+        if not spec.budgets:
+            return
+        owner: dict[str, str] = {}
+        for b, bud in enumerate(spec.budgets):
+            sound = True
+            for k, iname in enumerate(bud.issues):
+                path = ("budgets", b, "issues", k)
+                if not self.issue_ref(path, iname):
+                    sound = False
+                elif infos[iname].kind != "continuous":
+                    bad(path, f"'{iname}' is {infos[iname].kind}; allowed: continuous issues (a budget divides "
+                              "a sum)")
+                    sound = False
+                elif iname in self.linked:
+                    bad(path, f"'{iname}' is set by linkage; allowed: deal issues the signatories divide")
+                    sound = False
+                elif iname in owner:
+                    bad(path, f"'{iname}' is already in budget '{owner[iname]}'; allowed: each issue in one budget")
+                    sound = False
+                else:
+                    owner[iname] = bud.name
+            if not sound:
+                continue
+            lo = sum(infos[i].lo for i in bud.issues)
+            hi = sum(infos[i].hi for i in bud.issues)
+            if not lo - 1e-9 <= bud.total <= hi + 1e-9:
+                bad(("budgets", b, "total"), f"total {bud.total:g} cannot be allocated: the issues' minimums sum "
+                                             f"to {lo:g} and their maximums to {hi:g}; "
+                                             f"allowed: a total from {lo:g} to {hi:g}")
+                continue
+            idx = tuple(self.issue_names.index(i) for i in bud.issues)
+            width = np.array([infos[i].hi - infos[i].lo for i in bud.issues])
+            self.budget_rules.append(BudgetRule(bud.name, idx, width, float(bud.total - lo)))
+        outside = [self.issue_names[i] for i in (self.space.deal_cont if self.space else ()) if
+                   self.issue_names[i] not in owner]
+        if outside and not self.problems:
+            bad(("budgets",), f"continuous deal issues outside every budget: {', '.join(outside)}; allowed: with "
+                              "budgets, every continuous deal issue in one (the package search does not mix a "
+                              "concession path with budgets yet)")
 
     def red_lines(self) -> None:
         """``actors[].red_lines``: declared conditions some value of the issue can meet."""

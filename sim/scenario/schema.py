@@ -176,6 +176,18 @@ class Linkage(Strict):
     conditional: bool = True
 
 
+class Budget(Strict):
+    """Continuous deal issues that share one sum: shares of a pie, money from one purse.
+
+    Every offer allocates exactly ``total`` (in the issues' units) across ``issues``; the
+    proposer searches the allocations the budget allows (docs/model.md, "Budgets").
+    """
+
+    name: Name
+    issues: list[Name] = Field(min_length=2)
+    total: float = Field(ge=-MAX_BOUND, le=MAX_BOUND)
+
+
 class Protocol(Strict):
     """The bargaining rule and its parameters."""
 
@@ -392,6 +404,7 @@ class ScenarioSpec(Strict):
     issues: list[Issue] = Field(min_length=1, max_length=MAX_ISSUES)
     actors: list[Actor] = Field(min_length=2, max_length=MAX_ACTORS)
     linkage: list[Linkage] = []
+    budgets: list[Budget] = []
     protocol: Protocol = Protocol()
     protocols: list[str] | None = None
     timing: Timing | None = None
@@ -402,7 +415,7 @@ class ScenarioSpec(Strict):
     sweep: Sweep | None = None
     run: Run = Run()
 
-    @field_validator("issues", "actors", "linkage", "events", "actions")
+    @field_validator("issues", "actors", "linkage", "events", "actions", "budgets")
     @classmethod
     def _unique_names(cls, items: list[Any]) -> list[Any]:
         from pydantic_core import PydanticCustomError

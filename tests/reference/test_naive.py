@@ -203,6 +203,9 @@ def test_every_shipped_scenario_plans_alike(path) -> None:
         assert np.allclose(ref.reservation[1:], batched.reservation[1:, r], atol=1e-12, rtol=0)
         assert np.allclose(ref.walk_value[1:], batched.walk_value[1:, r], atol=1e-12, rtol=0)
         assert np.array_equal(ref.action[1:], batched.action[1:, :, r])
+        if sc.budgets:  # values alone cannot tell splits apart (equal recognition: every v_j = 1/n)
+            assert np.allclose(ref.offer_value[1:], batched.offer_value[1:, :, r], atol=1e-12, rtol=0)
+            assert np.allclose(ref.alloc[1:], batched.alloc[1:, :, r], atol=1e-12, rtol=0)
 
 
 def test_noise_free_play_agrees_replication_by_replication(write) -> None:
