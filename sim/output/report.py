@@ -20,7 +20,9 @@ h1{font-size:1.6rem;margin-bottom:.2rem} h2{font-size:1.2rem;margin-top:2rem;bor
 table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0} td,th{padding:.25rem .6rem;
 border-bottom:1px solid #e9ecef;text-align:left;vertical-align:top} th{background:#f1f3f5}
 td.num{text-align:right;font-variant-numeric:tabular-nums} img{max-width:100%;border:1px solid #f1f3f5}
-.muted{color:#868e96;font-size:.85rem} .q{background:#f8f9fa;border-left:3px solid #1c7ed6;padding:.5rem 1rem}
+.muted{color:#868e96;font-size:.85rem}
+.answer{font-size:1.15rem;font-weight:600;margin:.6rem 0 1rem}
+.q{background:#f8f9fa;border-left:3px solid #1c7ed6;padding:.5rem 1rem}
 """
 
 
@@ -33,6 +35,18 @@ def img(path: Path) -> str:
     """An <img> with the PNG embedded."""
     data = base64.b64encode(path.read_bytes()).decode("ascii")
     return f'<img alt="{esc(path.stem)}" src="data:image/png;base64,{data}">'
+
+
+def answer(text: str) -> str:
+    """The report's one-line answer in words (``text`` is HTML, already escaped)."""
+    return f"<p class='answer'>{text}</p>"
+
+
+def run_answer(summary: dict[str, Any]) -> str:
+    """The first indicator of a run in one sentence."""
+    d = next(iter(summary["indicators"].values()))
+    return (f"{d['label']}: P = {d['p']:.0%} [95% CI {d['lo']:.0%}, {d['hi']:.0%}] over "
+            f"{summary['replications']:,} replications.")
 
 
 def page(title: str, body: str) -> str:
@@ -144,7 +158,7 @@ def run_report_html(result: Any, folder: Path) -> str:
     sc = result.scenario
     first = next(iter(result.summaries))
     s = result.summaries[first]
-    body = [f"<h1>{esc(sc.spec.title or sc.name)}</h1>",
+    body = [f"<h1>{esc(sc.spec.title or sc.name)}</h1>", answer(esc(run_answer(s))),
             f"<p class='muted'>Scenario <code>{esc(sc.file)}</code> · sha256 {sc.sha256[:12]} · "
             f"{s['replications']:,} replications · protocol(s): {esc(', '.join(result.summaries))}</p>"]
     if sc.spec.question:
