@@ -44,6 +44,7 @@ from sim.errors import UsageError
 from sim.experiments.designs import DECIMALS, design_size, from_unit, make_design
 from sim.experiments.evaluate import indicator_counts
 from sim.scenario.load import Scenario
+from sim.scenario.params import lever_record
 
 MAX_GRID = 400
 BISECTIONS = 10
@@ -255,7 +256,7 @@ class Advice:
             "verify": v,
             "met_by_estimate": bool(self.target.margin(v["p"]) >= 0),
             "met_with_95_confidence": bool(self.target.margin(v["hi"] if self.target.below else v["lo"]) >= 0),
-            "levers": [lv.model_dump(exclude={"note", "source"}) for lv in self.search.levers],
+            "levers": [lever_record(self.scenario, lv) for lv in self.search.levers],
             "held_at_scenario_values": self.fixed,
             "packages_tried": len(self.search.tried),
             "strict": self.strict,

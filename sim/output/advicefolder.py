@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.experiments.advise import Advice
+from sim.output.kindreports import advice_report_html
+from sim.output.kindreports import write as write_report
 from sim.output.plots import save
 from sim.output.results import RunFolder, manifest, new_run_id, utc_now, write_table
 from sim.output.sweep_plots import advice_figure
@@ -34,6 +36,8 @@ def write(adv: Advice, out_root: str | Path = "results", *, plots: bool = True, 
             files += save(advice_figure(rows, chosen, adv.target.value, adv.target.below, title), folder.tmp, "advice")
         folder.write_json("manifest.json", manifest(
             sc, seed=adv.seed, replications=adv.replications, protocols=[sc.spec.protocol.name], values={},
-            started=started, kind="advise", command=command, extra={"target": str(adv.target), "files": files}))
+            started=started, kind="advise", command=command,
+            extra={"target": str(adv.target), "files": [*files, "report.html"]}))
+        write_report(folder.tmp, advice_report_html(folder.tmp))
     adv.folder = folder.final
     return adv

@@ -6,6 +6,8 @@ Each scenario keeps one colour in every figure. matplotlib is imported inside th
 
 from __future__ import annotations
 
+import dataclasses
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from types import SimpleNamespace
@@ -27,19 +29,35 @@ def colour(s: int) -> str:
     return COLOURS[s % len(COLOURS)]
 
 
+def display_names(entries: list[Any]) -> dict[str, str]:
+    """Label → what a figure shows: the scenario's title ("Variant: " dropped), or the label if titles repeat."""
+    titles = {e.label: (e.scenario.spec.title or e.label).removeprefix("Variant: ") for e in entries}
+    if len(set(titles.values())) < len(titles):
+        return {e.label: e.label for e in entries}
+    return {k: "\n".join(textwrap.wrap(v, 38)) for k, v in titles.items()}
+
+
 def write_figures(entries: list[Any], table: list[dict[str, Any]], folder: Path,
                   issues: Sequence[str] | None = None) -> list[str]:
-    """Write every comparison figure as PNG and SVG; return the file names."""
+    """Write every comparison figure as PNG and SVG; return the file names.
+
+    Scenarios are named by their titles in every figure, and titles name the whole set
+    compared and the reference.
+    """
+    names = display_names(entries)
     first = entries[0]
-    title = first.scenario.spec.title or first.scenario.name
-    head = f"Indicators by scenario ({first.n:,} replications each)"
-    fig = (indicators({e.label: e.summary for e in entries}, head) if len(entries) <= MAX_BAR_SERIES
+    shown = [dataclasses.replace(e, label=names[e.label]) for e in entries]
+    table = [{**r, "scenario": names.get(r["scenario"], r["scenario"])} for r in table]
+    ref = names[first.label].replace("\n", " ")
+    what = f"{len(entries)} scenarios"
+    head = f"Indicators by scenario: {what} ({first.n:,} replications each)"
+    fig = (indicators({e.label: e.summary for e in shown}, head) if len(entries) <= MAX_BAR_SERIES
            else probabilities(table, head))
     files = save(fig, folder, "indicators")
-    files += save(differences(table, f"Difference to '{first.label}' (95% interval)"), folder, "differences")
-    files += save(time_to_agreement(entries, "Time to agreement"), folder, "rounds")
+    files += save(differences(table, f"Difference to the reference, '{ref}' (95% interval)"), folder, "differences")
+    files += save(time_to_agreement(shown, f"Time to agreement: {what}"), folder, "rounds")
     keys = list(issues) if issues else key_issues(first.scenario)
-    files += save(terms(entries, keys, f"Final terms by scenario: {title}"), folder, "terms")
+    files += save(terms(shown, keys, f"Final terms: {what}, reference '{ref}'"), folder, "terms")
     return files
 
 
@@ -93,7 +111,7 @@ def _panels(table: list[dict[str, Any]], shown: list[str], keys: tuple[str, str,
             tick = "black" if highlight(r) else "#495057"
             ax.plot(r[mid], yi, "|", color=tick, ms=7, mew=1.2)  # a tick, so a narrow interval stays visible
         ax.set_xlim(*xlim)
-        ax.set_title(next(iter(rows.values()))["label"], fontsize=8.5)
+        ax.set_title("\n".join(textwrap.wrap(next(iter(rows.values()))["label"], 42)), fontsize=8.5)
         ax.grid(axis="x", color="#f1f3f5")
     for ax in axes[:, 0]:
         ax.set_yticks(y, shown, fontsize=8)

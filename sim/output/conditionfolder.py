@@ -8,11 +8,12 @@ replication agrees with the history). A backtest folder has ``kind: backtest``.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from sim.output import conditionplots, plots
-from sim.output.report import esc, img, indicator_table, page
+from sim.output.report import answer, esc, img, indicator_table, page
 from sim.output.results import RunFolder, manifest, write_table
 
 
@@ -62,7 +63,7 @@ def write_condition(c: Any, fc: dict[str, Any], params: list[dict[str, Any]], fo
     folder.write_json("manifest.json", manifest(sc, seed=c.seed, replications=c.initial, protocols=[out.protocol],
                                                 values={}, started=started, command=command,
                                                 extra={"run_id": folder.run_id, "files": files, "condition": cond}))
-    (folder.tmp / "report.html").write_text(page(title, condition_html(c, summary, folder.tmp)), encoding="utf-8")
+    (folder.tmp / "report.html").write_text(condition_report_html(folder.tmp), encoding="utf-8")
     return files
 
 
@@ -72,9 +73,33 @@ def _when(sc: Any, t: int) -> str:
     return sc.calendar.label(t) if sc.calendar else f"round {t}"
 
 
-def condition_html(c: Any, s: dict[str, Any], folder: Path) -> str:
+def _title(m: dict[str, Any]) -> str:
+    return str((m.get("resolved") or {}).get("title") or m.get("scenario", "scenario"))
+
+
+def condition_report_html(folder: Path) -> str:
+    """A conditioned run's report from its folder (``manifest.json``, ``summary.json``, figures)."""
+    m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    s = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    return page(_title(m), condition_html(m, s, folder))
+
+
+def condition_answer(s: dict[str, Any]) -> str:
+    """The first indicator given the history beside the unconditioned, in one sentence."""
+    h = s["history"]
+    first = next(iter(s["unconditioned"]["indicators"].values()))
+    name = next(iter(s["unconditioned"]["indicators"]))
+    given = (s["forecast"] or {}).get("indicators", {}).get(name)
+    told = (f"{given['p']:.0%} [95% CI {given['lo']:.0%}, {given['hi']:.0%}]" if given else "not estimable")
+    facts = f"{len(h['facts'])} fact{'s' if len(h['facts']) != 1 else ''}"
+    return (f"Given {h['name']} ({facts}, last {h['last_observed']}): {first['label']} with "
+            f"P = {told}, against {first['p']:.0%} without the history ({s['accepted']:,} of "
+            f"{s['simulated']:,} replications agree).")
+
+
+def condition_html(m: dict[str, Any], s: dict[str, Any], folder: Path) -> str:
     """The report's body: the history, acceptance and ESS, parameters, the forecast beside the unconditioned."""
-    sc = c.scenario
+    cond = m.get("condition", {})
     facts = "".join(f"<tr><td>{esc(f['date'])}</td><td>{esc(f['fact'])}</td><td class='num'>{f['agree']:.1%}</td>"
                     f"<td>{esc(f['source'])}</td></tr>" for f in s["history"]["facts"])
     params = "".join(
@@ -85,9 +110,10 @@ def condition_html(c: Any, s: dict[str, Any], folder: Path) -> str:
     series = {"unconditioned": s["unconditioned"]}
     if s["forecast"]:
         series = {"given the history": s["forecast"], **series}
-    body = [f"<h1>{esc(sc.spec.title or sc.name)}: given what has happened</h1>",
-            f"<p class='muted'>Scenario <code>{esc(sc.file)}</code> · history <code>{esc(c.history.file)}</code> "
-            f"(sha256 {c.history.sha256[:12]}) · seed {c.seed}</p>",
+    body = [f"<h1>{esc(_title(m))}: given what has happened</h1>", answer(esc(condition_answer(s))),
+            f"<p class='muted'>Scenario <code>{esc(m.get('scenario_file'))}</code> · history "
+            f"<code>{esc(cond.get('history_file', s['history']['file']))}</code> "
+            f"(sha256 {str(s['history']['sha256'])[:12]}) · seed {m.get('seed')}</p>",
             "<h2>Conditioning</h2>",
             f"<p>Rejection sampling: {s['accepted']:,} of {s['simulated']:,} simulated replications agree with every "
             f"fact (acceptance rate {s['acceptance_rate']:.1%}; effective sample size {s['ess']:,.0f}, target "
@@ -134,20 +160,43 @@ def write_backtest(bt: Any, folder: RunFolder, *, started: str, plots_: bool = T
                                                 protocols=[c.outcomes.protocol], values={}, started=started,
                                                 kind="backtest", command=command,
                                                 extra={"run_id": folder.run_id, "files": files, "condition": cond}))
-    table = "".join(f"<tr><td>{esc(r['issued_label'])}</td><td>{esc(r['fact'])}</td><td>{esc(r['resolved_label'])}</td>"
-                    f"<td class='num'>{r['p']:.3f}</td><td class='num'>{r['brier']:.4f}</td>"
-                    f"<td class='num'>{r['log']:.4f}</td></tr>" for r in rows)
-    sc_ = bt.scores
-    head = (f"<p>Mean Brier score {sc_['brier']:.4f}, mean log score {sc_['log']:.4f} over {sc_['questions']} "
-            "forecasts (Brier: 0 best; log: 0 best, ln of the probability given to what happened).</p>"
-            if sc_["questions"] else "<p>No fact came after a milestone: nothing to score.</p>")
-    fig = folder.tmp / "backtest.png"
-    body = (f"<h1>{esc(sc.spec.title or sc.name)}: backtest</h1>"
-            f"<p class='muted'>History <code>{esc(c.history.file)}</code> · seed {c.seed} · {c.n:,} replications</p>"
-            f"<h2>Scores</h2>{head}<table><tr><th>issued at the end of</th><th>fact</th><th>resolved</th>"
-            f"<th>P</th><th>Brier</th><th>log</th></tr>{table}</table>" + (img(fig) if fig.exists() else ""))
-    (folder.tmp / "report.html").write_text(page(f"{sc.name}: backtest", body), encoding="utf-8")
+    (folder.tmp / "report.html").write_text(backtest_report_html(folder.tmp), encoding="utf-8")
     return files
 
 
-__all__ = ["condition_summary", "write_backtest", "write_condition"]
+def backtest_answer(b: dict[str, Any]) -> str:
+    """The mean scores and the worst forecast, in one sentence."""
+    sc_ = b["scores"]
+    if not sc_["questions"]:
+        return f"Backtest on {b['history']}: no fact came after a milestone, so nothing could be scored."
+    worst = max(b["forecasts"], key=lambda r: r["brier"])
+    many = f"{sc_['questions']} forecast{'s' if sc_['questions'] != 1 else ''}"
+    return (f"Backtest on {b['history']}: mean Brier score {sc_['brier']:.4f} and mean log score {sc_['log']:.3f} "
+            f"over {many} (0 is best); the worst: P({worst['fact']}) = {worst['p']:.2f} "
+            f"issued at the end of {worst['issued_label']}.")
+
+
+def backtest_report_html(folder: Path) -> str:
+    """A backtest's report from its folder (``manifest.json``, ``backtest.json``, the figure)."""
+    m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    b = json.loads((folder / "backtest.json").read_text(encoding="utf-8"))
+    rows = b["forecasts"]
+    table = "".join(f"<tr><td>{esc(r['issued_label'])}</td><td>{esc(r['fact'])}</td><td>{esc(r['resolved_label'])}</td>"
+                    f"<td class='num'>{r['p']:.3f}</td><td class='num'>{r['brier']:.4f}</td>"
+                    f"<td class='num'>{r['log']:.4f}</td></tr>" for r in rows)
+    sc_ = b["scores"]
+    head = (f"<p>Mean Brier score {sc_['brier']:.4f}, mean log score {sc_['log']:.4f} over {sc_['questions']} "
+            "forecasts (Brier: 0 best; log: 0 best, ln of the probability given to what happened).</p>"
+            if sc_["questions"] else "<p>No fact came after a milestone: nothing to score.</p>")
+    fig = folder / "backtest.png"
+    cond = m.get("condition", {})
+    body = (f"<h1>{esc(_title(m))}: backtest</h1>" + answer(esc(backtest_answer(b))) +
+            f"<p class='muted'>History <code>{esc(cond.get('history_file', b['history']))}</code> · "
+            f"seed {m.get('seed')} · "
+            f"{b['simulated']:,} replications</p>"
+            f"<h2>Scores</h2>{head}<table><tr><th>issued at the end of</th><th>fact</th><th>resolved</th>"
+            f"<th>P</th><th>Brier</th><th>log</th></tr>{table}</table>" + (img(fig) if fig.exists() else ""))
+    return page(f"{m.get('scenario', 'scenario')}: backtest", body)
+
+
+__all__ = ["backtest_report_html", "condition_report_html", "condition_summary", "write_backtest", "write_condition"]

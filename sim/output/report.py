@@ -20,7 +20,9 @@ h1{font-size:1.6rem;margin-bottom:.2rem} h2{font-size:1.2rem;margin-top:2rem;bor
 table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0} td,th{padding:.25rem .6rem;
 border-bottom:1px solid #e9ecef;text-align:left;vertical-align:top} th{background:#f1f3f5}
 td.num{text-align:right;font-variant-numeric:tabular-nums} img{max-width:100%;border:1px solid #f1f3f5}
-.muted{color:#868e96;font-size:.85rem} .q{background:#f8f9fa;border-left:3px solid #1c7ed6;padding:.5rem 1rem}
+.muted{color:#868e96;font-size:.85rem}
+.answer{font-size:1.15rem;font-weight:600;margin:.6rem 0 1rem}
+.q{background:#f8f9fa;border-left:3px solid #1c7ed6;padding:.5rem 1rem}
 """
 
 
@@ -33,6 +35,18 @@ def img(path: Path) -> str:
     """An <img> with the PNG embedded."""
     data = base64.b64encode(path.read_bytes()).decode("ascii")
     return f'<img alt="{esc(path.stem)}" src="data:image/png;base64,{data}">'
+
+
+def answer(text: str) -> str:
+    """The report's one-line answer in words (``text`` is HTML, already escaped)."""
+    return f"<p class='answer'>{text}</p>"
+
+
+def run_answer(summary: dict[str, Any]) -> str:
+    """The first indicator of a run in one sentence."""
+    d = next(iter(summary["indicators"].values()))
+    return (f"{d['label']}: P = {d['p']:.0%} [95% CI {d['lo']:.0%}, {d['hi']:.0%}] over "
+            f"{summary['replications']:,} replications.")
 
 
 def page(title: str, body: str) -> str:
@@ -56,12 +70,47 @@ def indicator_table(summaries: dict[str, dict[str, Any]]) -> str:
     return f"<table><tr><th>indicator</th>{head}</tr>{''.join(rows)}</table>"
 
 
+def plain(value: Any) -> str:
+    """A value in words: mappings as "a 1, b 2", lists comma-separated, booleans yes/no, levels without underscores."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{str(k).replace('_', ' ')} {plain(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(plain(v) for v in value)
+    return str(value)
+
+
+def distribution_words(d: dict[str, Any]) -> str:
+    """A declared distribution in words, e.g. "uniform on [0.1, 0.3]", "beta(a = 2, b = 5) on [0, 1]"."""
+    dist = d.get("dist")
+    if dist == "uniform":
+        return f"uniform on [{plain(d['low'])}, {plain(d['high'])}]"
+    if dist == "truncnormal":
+        return (f"normal, mean {plain(d['mean'])}, sd {plain(d['sd'])}, truncated to "
+                f"[{plain(d['low'])}, {plain(d['high'])}]")
+    if dist == "beta":
+        return f"beta(a = {plain(d['a'])}, b = {plain(d['b'])}) on [{plain(d['low'])}, {plain(d['high'])}]"
+    if dist == "triangular":
+        return f"triangular on [{plain(d['low'])}, {plain(d['high'])}], most likely {plain(d['mode'])}"
+    if dist == "choice":
+        weights = d.get("weights")
+        if weights:
+            total = sum(weights)
+            return "one of " + ", ".join(f"{plain(v)} ({w / total:.0%})" for v, w in zip(d["values"], weights,
+                                                                                           strict=True))
+        return "equally likely: " + plain(d["values"])
+    return plain({k: v for k, v in d.items()})
+
+
 def assumptions_table(rows: list[dict[str, Any]]) -> str:
     """Every number with its note or source; unlabelled ones are flagged."""
     out = ["<table><tr><th>field</th><th>value</th><th>note / source</th></tr>"]
     for r in rows:
         label = " ".join(x for x in (r.get("source") and f"Source: {r['source']}", r.get("note")) if x)
-        out.append(f"<tr><td><code>{esc(r['path'])}</code></td><td class='num'>{esc(r['value'])}</td>"
+        out.append(f"<tr><td><code>{esc(r['path'])}</code></td><td class='num'>{esc(plain(r['value']))}</td>"
                    f"<td>{esc(label) if label else '<em>unlabelled</em>'}</td></tr>")
     out.append("</table>")
     return "".join(out)
@@ -74,17 +123,22 @@ def uncertainty_table(sc: Any) -> str:
     out = ["<table><tr><th>parameter</th><th>distribution</th><th>note</th></tr>"]
     for u in sc.spec.uncertainty:
         d = u.model_dump(exclude={"param", "note", "source"}, exclude_none=True)
-        out.append(f"<tr><td><code>{esc(u.param)}</code></td><td>{esc(d)}</td>"
+        out.append(f"<tr><td><code>{esc(u.param)}</code></td><td>{esc(distribution_words(d))}</td>"
                    f"<td>{esc(u.note or u.source or '')}</td></tr>")
     out.append("</table>")
     return "".join(out)
 
 
+def _counts(counts: dict[str, int]) -> str:
+    """{'syria': 484, 'russia': 290} as "syria 484 times, russia 290 times"."""
+    return ", ".join(f"{k} {v:,} time{'s' if v != 1 else ''}" for k, v in (counts or {}).items())
+
+
 def reasons_html(sc: Any, summary: dict[str, Any]) -> str:
     """Walk-outs, proposers of deals, and the strongest drivers per indicator."""
     rs = summary["reasons"]
-    parts = [f"<p>Who walked out (breakdowns): {esc(rs['walked_out'] or 'nobody')}. "
-             f"Who proposed the accepted deals: {esc(rs['deal_proposed_by'] or 'none')}. "
+    parts = [f"<p>Who walked out (breakdowns): {esc(_counts(rs['walked_out']) or 'nobody')}. "
+             f"Who proposed the accepted deals: {esc(_counts(rs['deal_proposed_by']) or 'none')}. "
              f"Mean refused offers per replication: {rs['mean_rejections']:.2f}.</p>"]
     parts.append("<table><tr><th>indicator</th><th>strongest drivers (correlation; mean difference)</th></tr>")
     for name, rows in rs["drivers"].items():
@@ -144,7 +198,7 @@ def run_report_html(result: Any, folder: Path) -> str:
     sc = result.scenario
     first = next(iter(result.summaries))
     s = result.summaries[first]
-    body = [f"<h1>{esc(sc.spec.title or sc.name)}</h1>",
+    body = [f"<h1>{esc(sc.spec.title or sc.name)}</h1>", answer(esc(run_answer(s))),
             f"<p class='muted'>Scenario <code>{esc(sc.file)}</code> · sha256 {sc.sha256[:12]} · "
             f"{s['replications']:,} replications · protocol(s): {esc(', '.join(result.summaries))}</p>"]
     if sc.spec.question:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.experiments.sensitivity import BOOTSTRAP, SensitivityResult
+from sim.output.kindreports import sensitivity_report_html
+from sim.output.kindreports import write as write_report
 from sim.output.plots import save
 from sim.output.results import RunFolder, manifest, new_run_id, utc_now, write_table
 from sim.output.sweep_plots import sensitivity_bars
 from sim.scenario.load import Scenario
+from sim.scenario.params import describe
 
 
 def write(res: SensitivityResult, sc: Scenario, out_root: str | Path = "results", *, plots: bool = True,
@@ -30,10 +33,12 @@ def write(res: SensitivityResult, sc: Scenario, out_root: str | Path = "results"
             sc, seed=res.seed, replications=res.replications, protocols=[sc.spec.protocol.name], values={},
             started=started, kind="sensitivity", command=command,
             extra={"output": res.output, "base_rows": res.n, "points": res.n * (len(res.factors) + 2),
-                   "factors": [{"name": f.name, "kind": f.kind, "path": f.path} for f in res.factors],
+                   "factors": [{"name": f.name, "kind": f.kind, "path": f.path, "label": describe(sc, f.path)}
+                               for f in res.factors],
                    "variance": res.variance, "mean": res.mean, "bootstrap": BOOTSTRAP,
                    "estimator": "scipy.stats.sobol_indices (Saltelli 2010 first order, Jansen total) on the "
                                 "common-random-number estimate of the output at each point",
-                   "files": files}))
+                   "files": [*files, "report.html"]}))
+        write_report(folder.tmp, sensitivity_report_html(folder.tmp))
     res.folder = folder.final
     return res

@@ -19,6 +19,8 @@ from typing import Any
 
 from sim.experiments.discovery import Discovery, discover, trajectory_table
 from sim.experiments.sweep import SweepPlan, SweepResult, from_arrays, point_summary, points_table, sweep_summary
+from sim.output.kindreports import sweep_report_html
+from sim.output.kindreports import write as write_report
 from sim.output.plots import save
 from sim.output.results import finite_json, manifest, utc_now, versions, write_table
 from sim.output.sweep_plots import heatmap, prim_figure, write_sweep_figures
@@ -74,6 +76,7 @@ def assemble(plan: SweepPlan, wf: WorkFolder) -> SweepResult:
         files += write_discovery(prim, wf.tmp, plots=output.get("plots", True), summary=summary)
     if output.get("plots", True):
         files += write_sweep_figures(summary, wf.tmp, output.get("indicators"), prim)
+    files.append("report.html")
     resumed = len(saved.get("resumed", []))
     wf.write_json("manifest.json", manifest(
         sc, seed=plan.seed, replications=plan.replications, protocols=[plan.protocol], values={},
@@ -81,6 +84,7 @@ def assemble(plan: SweepPlan, wf: WorkFolder) -> SweepResult:
         extra={"sweep_id": wf.run_id, "design": plan.design.kind, "points": len(plan.design),
                "replications_per_point": plan.replications, "levers": saved["levers"], "plan_sha256": plan_digest(plan),
                "resumes": resumed, "files": files}))
+    write_report(wf.tmp, sweep_report_html(wf.tmp))
     final = wf.finish()
     (final / "plan.json").unlink(missing_ok=True)  # after the rename: a kill before it leaves a resumable plan
     return SweepResult(plan, summary, final, files)

@@ -8,6 +8,7 @@ from pathlib import Path
 from sim.experiments.discovery import Discovery
 from sim.experiments.discovery import discover as prim_discover
 from sim.output.finished import read_sweep_summary
+from sim.output.rereport import rewrite_report
 from sim.output.sweepfolder import write_discovery
 
 
@@ -32,4 +33,6 @@ def discover_in(folder: str | Path, indicator: str, threshold: float, *, below: 
     summary = read_sweep_summary(folder)
     d = prim_discover(summary, indicator, threshold, below=below, alpha=alpha, min_support=min_support,
                       min_density=min_density)
-    return DiscoveryResult(d, folder, write_discovery(d, folder, plots=plots, summary=summary))
+    files = write_discovery(d, folder, plots=plots, summary=summary)
+    rewrite_report(folder)  # the sweep's report gains a section on this discovery and opens with its box
+    return DiscoveryResult(d, folder, [*files, "report.html"])

@@ -65,17 +65,19 @@ def print_advice(out: Any, adv: Any) -> None:
     head = "Cheapest package" if data["reachable"] else "Target not reachable within the levers' ranges; closest"
     out.print(f"{head} for {data['target']} ({data['packages_tried']} packages tried, "
               f"{data['estimate']['replications']} replications each):", markup=False)
+    from sim.output.kindreports import amount, lever_name, per_unit
+
     for name, value in data["package"].items():
         lv = next(lv for lv in data["levers"] if lv["name"] == name)
-        shown = f"{value:g}" if isinstance(value, float) else str(value)
-        out.print(f"  {name} = {shown}   ({lv['target']}, cost {lv['cost']:g} per unit)", markup=False)
+        out.print(f"  {name} = {amount(value, lv.get('units'))}   ({lever_name(lv)}; cost {lv['cost']:g} "
+                  f"{per_unit(lv)})", markup=False)
     for name in data["held_at_scenario_values"]:
         out.print(f"  {name}: not moved (scenario value)", markup=False)
-    out.print(f"Cost: {data['cost']:g}", markup=False)
+    out.print(f"Cost: {data['cost']:.3g}", markup=False)
     out.print(f"Estimate in the search: {data['estimate']['p']:.1%}", markup=False)
     verdict = ("meets the target with 95% confidence" if data["met_with_95_confidence"] else
                "meets the target on the estimate, not across the whole interval" if data["met_by_estimate"] else
                "misses the target")
     out.print(f"Verified by a fresh run ({v['n']:,} replications, seed {v['seed']}): {v['p']:.1%} "
               f"[95% CI {v['lo']:.1%}, {v['hi']:.1%}]: {verdict}", markup=False)
-    out.print(f"\nResults: {adv.folder}/  (advice.json, candidates.csv, advice.png)")
+    out.print(f"\nResults: {adv.folder}/  (advice.json, candidates.csv, report.html, figures)")

@@ -1,4 +1,4 @@
-"""``sim report FOLDER``: rewrite report.html of a finished run or comparison."""
+"""``sim report FOLDER``: rewrite report.html of any finished results folder."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from typing import Any
 
 def add(sub: Any) -> None:
     """Register the command."""
-    p = sub.add_parser("report", help="(re)write report.html of a finished run or comparison folder",
-                       description="Rebuild the self-contained HTML report from a run folder "
-                                   "(results/<scenario>/<run-id>/) or a comparison folder (results/compare/<id>/). "
-                                   "Nothing is run again.")
-    p.add_argument("folder", help="a run or comparison folder")
+    p = sub.add_parser("report", help="(re)write report.html of any finished results folder",
+                       description="Rebuild the self-contained HTML report of a folder written by run, compare, "
+                                   "sweep (and discover), sensitivity, advise, condition or backtest, from what the "
+                                   "folder holds. Nothing is run again.")
+    p.add_argument("folder", help="a finished results folder")
     p.set_defaults(handler=main)
 
 
