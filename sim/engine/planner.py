@@ -38,6 +38,7 @@ from sim.engine.utility import (
     issue_value,
     linkage_base,
     linked_values,
+    shapes_at,
     utilities,
 )
 from sim.scenario.conditions import compare
@@ -165,13 +166,17 @@ def concession_path(st: State, sc: Scenario, own: np.ndarray, target: np.ndarray
     sal = st.salience[:, :, ic]  # (n, A, Ic)
     quad = st.shape[sig] == 2.0
     cost = sal[:, sig] * np.where(quad[None, :, None], d * d, d)  # (n, P, Ic)
+    if st.scale is not None or st.power is not None:  # declared shapes: the proposer's own loss on each issue
+        own_v = issue_value(target, own, st.shape[sig][None, :, None], **shapes_at(st, lambda a: a[:, sig][:, :, ic]))
+        cost = sal[:, sig] * (1.0 - own_v)
     gain = np.zeros((n, P, Ic))
     for s, p in enumerate(sig):
         for q in sig:
             if q == p:
                 continue
-            before = issue_value(own[:, s], st.ideal[:, q][:, ic], st.shape[q])
-            after = issue_value(target[:, s], st.ideal[:, q][:, ic], st.shape[q])
+            kw = shapes_at(st, lambda a, q=q: a[:, q][:, ic])
+            before = issue_value(own[:, s], st.ideal[:, q][:, ic], st.shape[q], **kw)
+            after = issue_value(target[:, s], st.ideal[:, q][:, ic], st.shape[q], **kw)
             gain[:, s] += sal[:, q] * (after - before)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(cost > 0, gain / np.where(cost > 0, cost, 1.0), np.inf)
@@ -251,7 +256,9 @@ def dominated(tab: PackageTable, st: State, sig: list[int]) -> np.ndarray:
     shape = st.shape[sig]
     for sw in tab.swaps:
         ideal = st.ideal[:, sig, sw.issue]
-        gain = st.salience[:, sig, sw.issue] * (issue_value(sw.to, ideal, shape) - issue_value(sw.frm, ideal, shape))
+        kw = shapes_at(st, lambda a, i=sw.issue: a[:, sig, i])
+        gain = st.salience[:, sig, sw.issue] * (issue_value(sw.to, ideal, shape, **kw)
+                                                - issue_value(sw.frm, ideal, shape, **kw))
         if (gain > DOMINANCE_MARGIN).all():
             drop[sw.worse] = True
     return drop
@@ -384,7 +391,8 @@ class Planner:
         plan.seg_len[sel] = seg_len
         frac = path_fraction(self.grid[None, None, :, None], seg_start[:, :, None, :], seg_len[:, :, None, :])
         line = own[:, :, None, :] + frac * (target - own)[:, :, None, :]  # (n, P, G, Ic)
-        val = issue_value(line[:, None], st.ideal[:, :, None, None, ic], st.shape[None, :, None, None, None])
+        val = issue_value(line[:, None], st.ideal[:, :, None, None, ic], st.shape[None, :, None, None, None],
+                          **shapes_at(st, lambda a: a[:, :, None, None, ic]))
         cont = np.einsum("nai,napgi->napg", st.salience[:, :, ic], val)  # (n, A, P, G)
         cmax = np.maximum.accumulate(cont, axis=3)
         tau_lo, tau_hi = self._tau_bounds(own, target, seg_start, seg_len)
@@ -395,7 +403,8 @@ class Planner:
         id_ = list(space.deal_disc)
         U = len(tab.base)
         if id_:
-            vd = issue_value(tab.values[None, None], st.ideal[:, :, None, id_], st.shape[None, :, None, None])
+            vd = issue_value(tab.values[None, None], st.ideal[:, :, None, id_], st.shape[None, :, None, None],
+                             **shapes_at(st, lambda a: a[:, :, None, id_]))
             d_deal = np.einsum("nai,naki->nak", st.salience[:, :, id_], vd)
         else:
             d_deal = np.zeros((n, A, 1))
@@ -425,7 +434,8 @@ class Planner:
                     for l, issue in enumerate(il):  # only offers that moved (escalation) change value
                         if not np.array_equal(lv[..., l], seen[..., l]):
                             vl[..., l] = issue_value(lv[:, None, :, l], st.ideal[:, :, None, issue],
-                                                     st.shape[None, :, None])
+                                                     st.shape[None, :, None],
+                                                     **shapes_at(st, lambda a, i=issue: a[:, :, None, i]))
                             seen[..., l] = lv[..., l]
                     lin = np.einsum("nai,naki->nak", st.salience[:, :, il], vl)  # (n, A, U)
                     feas = (self._linked_red_lines(pk_terms, lv[:, inverse], il, static_feas)[:, sig]
@@ -620,7 +630,8 @@ class Planner:
 def budget_utilities(st: State, sc: Scenario, alloc: np.ndarray) -> np.ndarray:
     """(n, A) every actor's utility from the budget issues at allocations ``alloc`` (n, B)."""
     ib = budget.budget_issues(sc)
-    v = issue_value(alloc[:, None, :], st.ideal[:, :, ib], st.shape[None, :, None])
+    v = issue_value(alloc[:, None, :], st.ideal[:, :, ib], st.shape[None, :, None],
+                    **shapes_at(st, lambda a: a[:, :, ib]))
     return np.einsum("nai,nai->na", st.salience[:, :, ib], v)
 
 
@@ -630,7 +641,7 @@ def _subset(st: State, rows: np.ndarray) -> State:
     kw = {}
     for f in fields(st):
         arr = getattr(st, f.name)
-        kw[f.name] = arr if f.name in ("shape", "oo_fixed") else arr[rows]
+        kw[f.name] = arr if f.name in ("shape", "oo_fixed") or arr is None else arr[rows]
     return State(**kw)
 
 

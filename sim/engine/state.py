@@ -36,6 +36,8 @@ class State:
         status_quo, breakdown: (n, I) terms with no deal and on breakdown.
         noise, margin: (n,) protocol parameters.
         event_prob: (n, E).
+        scale, power: (n, A, I) per-issue utility shapes (:func:`sim.engine.utility.issue_value`;
+            read-only broadcast views), or None where every issue is linear in the loss.
 
     """
 
@@ -61,6 +63,8 @@ class State:
     noise: np.ndarray
     margin: np.ndarray
     event_prob: np.ndarray
+    scale: np.ndarray | None = None
+    power: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -119,6 +123,8 @@ def build_state(sc: Scenario, n: int, values: dict[str, np.ndarray | float]) -> 
         generosity=z((n, L)), escalation=z((n, L)), cap=z((n, L)), floor=z((n, L)),
         credibility=np.ones((n, L)), budget=z((n, A)),
         status_quo=z((n, I)), breakdown=z((n, I)), noise=z(n), margin=z(n), event_prob=z((n, E)),
+        scale=None if sc.shape_scale is None else np.broadcast_to(sc.shape_scale, (n, A, I)),
+        power=None if sc.shape_power is None else np.broadcast_to(sc.shape_power, (n, A, I)),
     )
     for path, pdef in sc.params.items():
         name, idx = _where(sc, path)

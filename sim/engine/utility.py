@@ -16,12 +16,31 @@ from sim.engine.state import State
 from sim.scenario.load import Scenario
 
 
-def issue_value(x: np.ndarray, ideal: np.ndarray, shape: np.ndarray) -> np.ndarray:
-    """Per-issue value ``1 - |x - ideal| ** shape`` (broadcasting)."""
+def issue_value(x: np.ndarray, ideal: np.ndarray, shape: np.ndarray, scale: np.ndarray | None = None,
+                power: np.ndarray | None = None) -> np.ndarray:
+    """Per-issue value ``1 - |x - ideal| ** shape`` (broadcasting).
+
+    With declared utility shapes (docs/model.md, "Utility shapes"), ``scale`` (money: the
+    loss in reference amounts per unit of the 0-1 scale) and ``power`` (concave: the power
+    of the closeness) broadcast like ``ideal``: the value is ``1 - scale * loss`` where
+    ``power`` is 1 and ``(1 - loss) ** power`` elsewhere. Both None: exactly the linear form.
+    """
     d = np.abs(x - ideal)
-    if np.all(shape == 1.0):
-        return np.subtract(1.0, d, out=d)
-    return 1.0 - np.where(shape == 1.0, d, d * d)
+    if scale is None and power is None:
+        if np.all(shape == 1.0):
+            return np.subtract(1.0, d, out=d)
+        return 1.0 - np.where(shape == 1.0, d, d * d)
+    loss = np.where(shape == 1.0, d, d * d)
+    v = 1.0 - (loss if scale is None else scale * loss)
+    if power is None:
+        return v
+    return np.where(power == 1.0, v, np.power(np.maximum(1.0 - loss, 0.0), power))
+
+
+def shapes_at(st: State, pick) -> dict[str, np.ndarray | None]:
+    """``scale`` and ``power`` of ``st`` indexed as ``pick`` indexes ``st.ideal`` (keyword arguments)."""
+    return {"scale": None if st.scale is None else pick(st.scale),
+            "power": None if st.power is None else pick(st.power)}
 
 
 def utilities(st: State, terms: np.ndarray) -> np.ndarray:
@@ -35,7 +54,7 @@ def utilities(st: State, terms: np.ndarray) -> np.ndarray:
         (n, A) utilities in [0, 1].
 
     """
-    v = issue_value(terms[:, None, :], st.ideal, st.shape[None, :, None])
+    v = issue_value(terms[:, None, :], st.ideal, st.shape[None, :, None], st.scale, st.power)
     return np.einsum("nai,nai->na", st.salience, v)
 
 

@@ -137,7 +137,8 @@ def world_states(sc: Scenario, truth: State) -> dict[int, list[State]]:
             continue
         out[j] = []
         for k in range(grid.m):
-            st = replace(truth, **{f.name: np.array(getattr(truth, f.name), copy=True) for f in fields(truth)})
+            st = replace(truth, **{f.name: np.array(getattr(truth, f.name), copy=True) for f in fields(truth)
+                                   if getattr(truth, f.name) is not None})
             for q, path in enumerate(grid.paths):
                 apply_effect(sc, st, path, "set", float(grid.values[k, q]), np.ones(1, dtype=bool))
             total = st.salience.sum(axis=2, keepdims=True)  # saliences sum to 1 in every world
@@ -159,7 +160,7 @@ def true_type(sc: Scenario, st: State, j: int) -> int:
 def one_row(st: State) -> Row:
     """Return views of the first (only) replication of a one-row state."""
     kw = {f.name: getattr(st, f.name) for f in fields(st)}
-    return Row(**{k: (v if k in ("shape", "oo_fixed") else v[0]) for k, v in kw.items()
+    return Row(**{k: (v if k in ("shape", "oo_fixed") or v is None else v[0]) for k, v in kw.items()
                   if k not in ("noise", "margin")}, noise=float(st.noise[0]), margin=float(st.margin[0]))
 
 

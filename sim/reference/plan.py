@@ -73,6 +73,8 @@ class Row:
     noise: float
     margin: float
     event_prob: np.ndarray  # (E,)
+    scale: np.ndarray | None = None  # (A, I) money shapes: loss in reference amounts per unit of the 0-1 scale
+    power: np.ndarray | None = None  # (A, I) concave shapes: power of the closeness
 
 
 @dataclass
@@ -99,19 +101,40 @@ class RowPlan:
 
 # --- utilities, linkage, outside options -------------------------------------------------
 
-def value_of(x: np.ndarray, ideal: np.ndarray, shape: float) -> np.ndarray:
-    """Per-issue value ``1 - |x - ideal| ** shape`` (shape 1 or 2)."""
+def value_of(x: np.ndarray, ideal: np.ndarray, shape: float, scale: np.ndarray | None = None,
+             power: np.ndarray | None = None) -> np.ndarray:
+    """Per-issue value ``1 - |x - ideal| ** shape`` (shape 1 or 2), or a declared shape's.
+
+    Money: the loss counted in reference amounts, ``1 - scale * loss``. Concave: the
+    closeness ``1 - loss`` raised to ``power`` (written through log1p here, not as a power).
+    """
     d = np.abs(x - ideal)
-    return 1.0 - (d * d if shape == 2.0 else d)
+    loss = d * d if shape == 2.0 else d
+    if scale is None and power is None:
+        return 1.0 - loss
+    money = 1.0 - (loss if scale is None else loss * scale)
+    if power is None:
+        return money
+    with np.errstate(divide="ignore"):
+        closeness = np.exp(power * np.log1p(-np.minimum(loss, 1.0)))
+    return np.where(power != 1.0, closeness, money)
+
+
+def shape_of(p: Row, a: int, cols: list[int] | slice) -> dict[str, np.ndarray | None]:
+    """Actor ``a``'s declared shapes on issues ``cols`` (keywords of :func:`value_of`)."""
+    return {"scale": None if p.scale is None else p.scale[a, cols],
+            "power": None if p.power is None else p.power[a, cols]}
 
 
 def utility(p: Row, a: int, terms: np.ndarray) -> float:
     """Actor ``a``'s utility of full terms (I,)."""
-    return float(p.salience[a] @ value_of(terms, p.ideal[a], p.shape[a]))
+    return float(p.salience[a] @ value_of(terms, p.ideal[a], p.shape[a], **shape_of(p, a, slice(None))))
 
 
 def utilities(p: Row, terms: np.ndarray) -> np.ndarray:
     """Every actor's utility (A,) of full terms (I,)."""
+    if p.scale is not None or p.power is not None:
+        return np.array([utility(p, a, terms) for a in range(len(p.shape))])
     d = np.abs(terms[None, :] - p.ideal)
     return (p.salience * (1.0 - np.where(p.shape[:, None] == 2.0, d * d, d))).sum(axis=1)
 
@@ -234,10 +257,12 @@ def concession_path(sc: Scenario, p: Row, proposer: int) -> tuple[np.ndarray, np
         target = np.where(wsum > 0, (w * p.ideal[others][:, ic]).sum(axis=0) / wsum, own)
     d = np.abs(target - own)
     cost = p.salience[proposer, ic] * (d * d if p.shape[proposer] == 2.0 else d)
+    if p.scale is not None or p.power is not None:  # the proposer's own loss under its declared shapes
+        cost = p.salience[proposer, ic] * (1.0 - value_of(target, own, p.shape[proposer], **shape_of(p, proposer, ic)))
     gain = np.zeros(len(ic))
     for q in others:
-        gain += p.salience[q, ic] * (value_of(target, p.ideal[q, ic], p.shape[q])
-                                     - value_of(own, p.ideal[q, ic], p.shape[q]))
+        gain += p.salience[q, ic] * (value_of(target, p.ideal[q, ic], p.shape[q], **shape_of(p, q, ic))
+                                     - value_of(own, p.ideal[q, ic], p.shape[q], **shape_of(p, q, ic)))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(cost > 0, gain / cost, np.inf)
     total = cost.sum()
@@ -358,7 +383,7 @@ def plan_game(sc: Scenario, p: Row, t0: int = 1) -> RowPlan:
         own = p.ideal[prop, ic]
         points = own + moved(grid, start, length) * (target - own)  # (G, Ic)
         for a in range(A):
-            along[s, a] = value_of(points, p.ideal[a, ic], p.shape[a]) @ p.salience[a, ic]
+            along[s, a] = value_of(points, p.ideal[a, ic], p.shape[a], **shape_of(p, a, ic)) @ p.salience[a, ic]
         bounds.append(tau_interval(sc, own, target, start, length))
 
     # Every discrete package as full terms (continuous deal issues filled in later).
@@ -390,7 +415,8 @@ def plan_game(sc: Scenario, p: Row, t0: int = 1) -> RowPlan:
         kinds = np.zeros(K, dtype=int)
         for a in range(A):
             cols = id_ + linked
-            worth[a] = value_of(terms[:, cols], p.ideal[a, cols], p.shape[a]) @ p.salience[a, cols]
+            shapes = shape_of(p, a, cols)
+            worth[a] = value_of(terms[:, cols], p.ideal[a, cols], p.shape[a], **shapes) @ p.salience[a, cols]
             for c in sc.red_lines[a]:
                 if c.issue in checked_here or c.issue < 0:
                     keeps[a] &= c.evaluate(terms, kinds)

@@ -27,6 +27,7 @@ from sim.scenario.space import MAX_DISCRETE_PACKAGES, IssueInfo, IssueSpace, Val
 from sim.scenario.yamlsource import PathKey, format_path
 
 SALIENCE_TOLERANCE = 1e-3
+MAX_MONEY_SCALE = 3.0  # largest money loss scale k: utilities stay in [-2, 1], where the planner inverts them
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ class Scenario:
         types: Per actor, its private types (None: nothing private).
         strategies: Per actor, its strategy's name.
         budgets: Compiled budgets (continuous deal issues sharing one sum).
+        shape_scale: (A, I) money shapes' loss scale ``k`` (None: every issue linear in loss).
+        shape_power: (A, I) concave shapes' power ``r`` of closeness (None: none concave).
 
     """
 
@@ -112,6 +115,8 @@ class Scenario:
     types: tuple[TypeGrid | None, ...] = ()
     strategies: tuple[str, ...] = ()
     budgets: tuple[BudgetRule, ...] = ()
+    shape_scale: np.ndarray | None = None
+    shape_power: np.ndarray | None = None
 
     @property
     def timing(self) -> Calendar | None:
@@ -217,6 +222,7 @@ def _compile(spec: Any, res: Resolved, problems: list[Problem]) -> dict[str, Any
     s.red_lines()
     s.outcomes()
     s.protocol()
+    s.shapes()
     if problems:
         return {}
     s.params = build_params(spec, s.infos)
@@ -226,7 +232,8 @@ def _compile(spec: Any, res: Resolved, problems: list[Problem]) -> dict[str, Any
     s.process()
     return {"space": s.space, "params": s.params, "actors": tuple(s.actor_names), "signatories": tuple(s.order),
             "red_lines": tuple(s.red_line_conds), "linkage": tuple(s.rules), "events": tuple(s.event_rules),
-            "outcomes": s.indicators, "budgets": tuple(s.budget_rules), **s.process_fields}
+            "outcomes": s.indicators, "budgets": tuple(s.budget_rules), "shape_scale": s.shape_scale,
+            "shape_power": s.shape_power, **s.process_fields}
 
 
 class _Sections:
@@ -248,6 +255,8 @@ class _Sections:
         self.event_rules: list[EventRule] = []
         self.process_fields: dict[str, Any] = {}
         self.budget_rules: list[BudgetRule] = []
+        self.shape_scale: np.ndarray | None = None
+        self.shape_power: np.ndarray | None = None
 
     def bad(self, path: PathKey, message: str) -> None:
         """Record a problem at ``path`` (file and line from the resolved source)."""
@@ -464,6 +473,61 @@ class _Sections:
                 self.indicators[oname] = compile_condition(out.when, self.space)
             except ConditionProblem as exc:
                 bad(("outcomes", oname, "when", *exc.path), str(exc))
+
+    def shapes(self) -> None:
+        """``utility:`` of issues and positions: per (actor, issue) a loss scale and a closeness power.
+
+        An actor's value of issue ``i`` is ``1 - k * d`` (``d`` its distance on the 0-1 scale,
+        squared for quadratic actors) with ``k = value_per_unit * (range / reference) ** e``
+        for ``money`` (1 otherwise), or ``(1 - d) ** r`` for ``concave``. With no shape
+        declared both stay None and the engine computes exactly what it did before.
+        """
+        spec, bad, infos = self.spec, self.bad, self.infos
+        declared = [(i, iss) for i, iss in enumerate(spec.issues) if iss.utility is not None]
+        pos = [(j, a, iname, p) for j, a in enumerate(spec.actors) for iname, p in a.positions.items()
+               if p.utility is not None]
+        if not declared and not pos:
+            return
+        A, I = len(spec.actors), len(spec.issues)
+        k, r = np.ones((A, I)), np.ones((A, I))
+        in_budget = {n for b in spec.budgets for n in b.issues}
+        blocked = {"nash", "packages"} & {spec.protocol.name, *(spec.protocols or [])}
+        for j, a in enumerate(spec.actors):
+            expo = 2.0 if a.utility == "quadratic" else 1.0
+            for i, iss in enumerate(spec.issues):
+                own = a.positions[iss.name].utility if iss.name in a.positions else None
+                u = own if own is not None else iss.utility
+                if u is None or u.shape == "linear":
+                    continue
+                path = (("actors", j, "positions", iss.name, "utility") if own is not None
+                        else ("issues", i, "utility"))
+                if blocked:
+                    bad(path, f"protocol {sorted(blocked)[0]} values issues linearly; allowed: shape linear with it, "
+                              "or protocol alternating_offers")
+                    continue
+                if iss.name in in_budget:
+                    bad(path, f"'{iss.name}' is in a budget, whose package search is written for the linear "
+                              "shape; allowed: shape linear on budget issues")
+                    continue
+                if u.shape == "concave":
+                    r[j, i] = u.curvature
+                    continue
+                info = infos.get(iss.name)
+                if info is None or info.kind != "continuous":
+                    bad(path, f"shape money needs units; '{iss.name}' is {iss.kind}; allowed: continuous issues")
+                    continue
+                ref = u.reference if u.reference is not None else (
+                    iss.utility.reference if iss.utility is not None and iss.utility.shape == "money" else None)
+                if u.value_per_unit is None or ref is None:
+                    bad(path, "shape money needs value_per_unit and a reference amount in the issue's units "
+                              "(the reference may be given once, on the issue's utility)")
+                    continue
+                k[j, i] = u.value_per_unit * ((info.hi - info.lo) / ref) ** expo
+                if k[j, i] > MAX_MONEY_SCALE:
+                    bad(path, f"value_per_unit × (range / reference) is {k[j, i]:.4g} for '{a.name}'; allowed: at "
+                              f"most {MAX_MONEY_SCALE:g} (utilities must stay within [-2, 1]): raise reference")
+        self.shape_scale = k if (k != 1.0).any() else None
+        self.shape_power = r if (r != 1.0).any() else None
 
     def protocol(self) -> None:
         """``protocol:`` and ``protocols:``: registered names; order and weights name the signatories."""

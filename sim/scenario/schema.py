@@ -33,6 +33,32 @@ class Strict(BaseModel):
     source: str | None = None
 
 
+class UtilityShape(Strict):
+    """How an issue's value falls with distance from an actor's ideal (docs/model.md, "Utility shapes").
+
+    ``linear``: ``1 - d`` (today's, the default). ``concave``: ``(1 - d) ** curvature`` with
+    ``0 < curvature < 1``: diminishing returns as the terms near the ideal. ``money``:
+    ``1 - value_per_unit * D / reference`` with ``D`` the distance in the issue's units, so
+    the value of an amount does not depend on the issue's bounds. (``d``, ``D`` raised to the
+    actor's ``utility`` exponent when it is quadratic.)
+    """
+
+    shape: Literal["linear", "concave", "money"] = "linear"
+    curvature: float | None = Field(default=None, gt=0, lt=1)
+    value_per_unit: float | None = Field(default=None, gt=0, le=MAX_BOUND)
+    reference: float | None = Field(default=None, gt=0, le=MAX_BOUND)
+
+    @model_validator(mode="after")
+    def _shape_fields(self) -> UtilityShape:
+        if self.shape == "concave" and self.curvature is None:
+            raise ValueError("a concave shape needs curvature: a number strictly between 0 and 1")
+        if self.shape != "concave" and self.curvature is not None:
+            raise ValueError("curvature is only for shape: concave")
+        if self.shape != "money" and (self.value_per_unit is not None or self.reference is not None):
+            raise ValueError("value_per_unit and reference are only for shape: money")
+        return self
+
+
 class Issue(Strict):
     """One negotiable issue: continuous (units, bounds), ordinal (named levels) or binary."""
 
@@ -46,6 +72,7 @@ class Issue(Strict):
     status_quo: Scalar
     breakdown: Scalar | None = None
     description: str | None = None
+    utility: UtilityShape | None = None
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Issue:
@@ -74,6 +101,7 @@ class Position(Strict):
 
     ideal: Scalar
     salience: float = Field(ge=0, le=1)
+    utility: UtilityShape | None = None
 
 
 class Condition(Strict):
