@@ -492,6 +492,7 @@ class _Sections:
         k, r = np.ones((A, I)), np.ones((A, I))
         in_budget = {n for b in spec.budgets for n in b.issues}
         blocked = {"nash", "packages"} & {spec.protocol.name, *(spec.protocols or [])}
+        too_large: set[tuple] = set()
         for j, a in enumerate(spec.actors):
             expo = 2.0 if a.utility == "quadratic" else 1.0
             for i, iss in enumerate(spec.issues):
@@ -523,7 +524,8 @@ class _Sections:
                               "(the reference may be given once, on the issue's utility)")
                     continue
                 k[j, i] = u.value_per_unit * ((info.hi - info.lo) / ref) ** expo
-                if k[j, i] > MAX_MONEY_SCALE:
+                if k[j, i] > MAX_MONEY_SCALE and path not in too_large:  # one line per declaration
+                    too_large.add(path)
                     bad(path, f"value_per_unit × (range / reference) is {k[j, i]:.4g} for '{a.name}'; allowed: at "
                               f"most {MAX_MONEY_SCALE:g} (utilities must stay within [-2, 1]): raise reference")
         self.shape_scale = k if (k != 1.0).any() else None
