@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from sim.engine.planner import Plan, Planner
-from sim.engine.state import State, _where, apply_effect, normalise_salience
+from sim.engine.state import State, _where, normalise_salience
 from sim.scenario.load import Scenario
 
 #: Total likelihood below which an observation counts as off the path of every type.
@@ -93,13 +93,6 @@ _ARRAYS = ("ideal", "salience", "capability", "patience", "oo_utility", "oo_bonu
 def hypothetical(worlds: list[list[World]]) -> list[World]:
     """Every world whose state is not the true one (events and escalation must reach them too)."""
     return [w for ws in worlds for w in ws if w.actor >= 0]
-
-
-def apply_to_worlds(sc: Scenario, worlds: list[list[World]], path: str, mode: str, value: float,
-                    mask: np.ndarray) -> None:
-    """Apply an event's effect in every hypothetical world (the true world is the model's own)."""
-    for w in hypothetical(worlds):
-        apply_effect(sc, w.state, path, mode, value, mask)
 
 
 def prior(sc: Scenario, n: int) -> dict[int, np.ndarray]:
