@@ -92,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     previous = stop_on_sigterm()  # a kill cleans up like Ctrl-C
     try:
         check_out(getattr(args, "out", None))
+        if getattr(args, "svg", False):
+            from sim.output.plots import svg_too
+
+            with svg_too():
+                return int(args.handler(args) or 0)
         return int(args.handler(args) or 0)
     except ScenarioError as exc:
         for line in str(exc).splitlines():

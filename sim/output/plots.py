@@ -1,11 +1,15 @@
 """Figures for one run: indicator probabilities, terms, time to agreement, trajectories, drivers.
 
-Every function returns a matplotlib Figure; :func:`save` writes PNG and SVG. matplotlib is
-imported inside the functions (it costs about a second) and always with the Agg backend.
+Every function returns a matplotlib Figure; :func:`save` writes PNG, and SVG too inside
+``with svg_too():`` (the CLI's ``--svg``: an SVG costs about as much again as its PNG, so a
+default run writes PNG only). matplotlib is imported inside the functions (it costs about a
+second) and always with the Agg backend.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +40,29 @@ def _plt() -> Any:
     return plt
 
 
-def save(fig: Any, folder: Path, name: str) -> list[str]:
-    """Write ``name.png`` and ``name.svg``; return the file names."""
-    fig.savefig(folder / f"{name}.png", bbox_inches="tight")
-    fig.savefig(folder / f"{name}.svg", bbox_inches="tight", metadata={"Date": None})
+_SVG = [False]  # set by svg_too(); a list so the context manager can change it in place
+
+
+@contextmanager
+def svg_too(on: bool = True) -> Iterator[None]:
+    """Within the block, :func:`save` also writes each figure as SVG (when ``on``)."""
+    before = _SVG[0]
+    _SVG[0] = on
+    try:
+        yield
+    finally:
+        _SVG[0] = before
+
+
+def save(fig: Any, folder: Path, name: str, *, svg: bool | None = None) -> list[str]:
+    """Write ``name.png`` (and ``name.svg`` with ``svg``, or inside :func:`svg_too`); return the file names."""
+    files = [f"{name}.png"]
+    fig.savefig(folder / files[0], bbox_inches="tight")
+    if _SVG[0] if svg is None else svg:
+        files.append(f"{name}.svg")
+        fig.savefig(folder / files[1], bbox_inches="tight", metadata={"Date": None})
     _plt().close(fig)
-    return [f"{name}.png", f"{name}.svg"]
+    return files
 
 
 def indicators(summaries: dict[str, dict[str, Any]], title: str) -> Any:

@@ -52,9 +52,10 @@ def test_run_writes_complete_folder(write, tmp_path) -> None:
     runs = list((out / "toy").iterdir())
     assert len(runs) == 1 and not runs[0].name.startswith(".tmp")
     folder = runs[0]
-    for f in ("manifest.json", "outcomes.csv", "summary.json", "report.html", "indicators.png", "indicators.svg",
+    for f in ("manifest.json", "outcomes.csv", "summary.json", "report.html", "indicators.png",
               "terms.png", "rounds.png", "trajectories.png"):
         assert (folder / f).exists(), f
+    assert not list(folder.glob("*.svg"))  # SVG only with --svg (it doubles the cost of the figures)
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["seed"] == 7 and manifest["replications"] == 200 and len(manifest["sha256"]) == 64
     assert manifest["resolved"]["name"] == "toy"

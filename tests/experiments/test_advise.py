@@ -74,8 +74,9 @@ def test_cli_advise_writes_its_folder(write, tmp_path, capsys) -> None:
     out = capsys.readouterr().out
     assert "bonus" in out and "fresh run" in out
     folder = next((tmp_path / "toy").iterdir())
-    for f in ("advice.json", "candidates.csv", "advice.png", "advice.svg", "manifest.json"):
+    for f in ("advice.json", "candidates.csv", "advice.png", "manifest.json"):
         assert (folder / f).exists(), f
+    assert not (folder / "advice.svg").exists()
     assert main(["advise", str(path), "--target", "base_kept>0.9", "--out", str(tmp_path)]) == 2
 
 

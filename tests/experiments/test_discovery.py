@@ -63,7 +63,7 @@ def test_cli_discover_on_a_finished_sweep(write, tmp_path, capsys) -> None:
                  "--no-plots", "--id", "s"]) == 0
     folder = tmp_path / "toy" / "s"
     capsys.readouterr()
-    assert main(["discover", str(folder), "--indicator", "base_kept", "--threshold", "0.9"]) == 0
+    assert main(["discover", str(folder), "--indicator", "base_kept", "--threshold", "0.9", "--svg"]) == 0
     out = capsys.readouterr().out
     assert "chosen" in out and "Box: 0 <= bonus <= 0.2" in out
     for f in ("prim_base_kept.json", "prim_base_kept.csv", "prim_base_kept.png", "prim_base_kept_heatmap.svg"):

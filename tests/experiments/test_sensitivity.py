@@ -53,7 +53,7 @@ def test_cli_writes_indices_and_plot(write, tmp_path, capsys) -> None:
 
     path = write(toy_sweep())
     assert main(["sensitivity", str(path), "--indicator", "no_deal", "--samples", "8", "-n", "30",
-                 "--out", str(tmp_path), "-q"]) == 0
+                 "--out", str(tmp_path), "-q", "--svg"]) == 0
     folder = next((tmp_path / "toy").iterdir())
     assert folder.name.startswith("sensitivity-")
     for f in ("indices.csv", "samples.csv", "sensitivity.png", "sensitivity.svg", "manifest.json"):

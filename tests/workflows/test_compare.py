@@ -112,8 +112,9 @@ def test_compare_writes_table_figures_and_report(coins, tmp_path) -> None:
     folder = tmp_path / "compare" / "c1"
     assert result.folder == folder
     for f in ("comparison.csv", "comparison.json", "manifest.json", "report.html", "indicators.png",
-              "indicators.svg", "differences.png", "rounds.png", "terms.png", "terms.svg"):
+              "differences.png", "rounds.png", "terms.png"):
         assert (folder / f).exists(), f
+    assert not list(folder.glob("*.svg"))
     assert not list(tmp_path.glob("compare/.tmp-*"))
     header = (folder / "comparison.csv").read_text().splitlines()[0]
     assert header == ",".join(TABLE_COLUMNS)

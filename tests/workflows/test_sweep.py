@@ -7,6 +7,7 @@ from sim.ensemble.blocks import simulate
 from sim.ensemble.executors import ProcessExecutor
 from sim.errors import UsageError
 from sim.experiments.sweep import make_plan
+from sim.output.plots import svg_too
 from sim.scenario.load import load_scenario
 from sim.workflows.sweep import sweep
 from tests.conftest import two_party
@@ -63,7 +64,8 @@ def test_monotone_lever_gives_a_monotone_curve_and_dummy_lever_a_flat_one(write)
 @pytest.mark.slow
 def test_sweep_figures_and_prim_are_written(write, tmp_path) -> None:
     sc = load_scenario(write(toy_sweep(points=4, replications=40)))
-    res = sweep(sc, out_root=tmp_path, indicators=["no_deal"], prim=("no_deal", 0.5), run_id="f")
+    with svg_too():
+        res = sweep(sc, out_root=tmp_path, indicators=["no_deal"], prim=("no_deal", 0.5), run_id="f")
     for name in ("curve_bonus.png", "curve_host_capability.svg", "heatmap.png", "prim_no_deal.json",
                  "prim_no_deal.csv", "prim_no_deal.png"):
         assert (res.folder / name).exists(), name

@@ -26,6 +26,7 @@ def add(sub: Any) -> None:
     p.add_argument("--strict", action="store_true",
                    help="a package meets the target only if its whole 95%% interval does (margin for luck)")
     p.add_argument("--no-plots", action="store_true", help="skip the figure")
+    p.add_argument("--svg", action="store_true", help="also write each figure as SVG (slower)")
     add_json(p)
     p.set_defaults(handler=main)
 

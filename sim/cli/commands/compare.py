@@ -41,6 +41,7 @@ def add(sub: Any) -> None:
     p.add_argument("--id", dest="compare_id", type=_folder_name,
                    help="name of the comparison folder (default: a timestamped id)")
     p.add_argument("--no-plots", action="store_true", help="skip figures")
+    p.add_argument("--svg", action="store_true", help="also write each figure as SVG (slower)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add_json(p)
     p.set_defaults(handler=main)

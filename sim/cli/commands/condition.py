@@ -30,6 +30,7 @@ def add(sub: Any) -> None:
     p.add_argument("history", help="history YAML file (docs/how-to/conditioning.md)")
     add_condition_args(p)
     p.add_argument("--no-plots", action="store_true", help="skip figures")
+    p.add_argument("--svg", action="store_true", help="also write each figure as SVG (slower)")
     p.set_defaults(handler=main)
 
 

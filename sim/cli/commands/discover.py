@@ -25,6 +25,7 @@ def add(sub: Any) -> None:
     p.add_argument("--min-support", type=float, default=0.05, help="smallest box, share of points (default 0.05)")
     p.add_argument("--min-density", type=float, default=0.8, help="density the chosen box must reach (default 0.8)")
     p.add_argument("--no-plots", action="store_true", help="skip figures")
+    p.add_argument("--svg", action="store_true", help="also write each figure as SVG (slower)")
     add_json(p)
     p.set_defaults(handler=main)
 

@@ -19,6 +19,7 @@ def add(sub: Any) -> None:
     p.add_argument("run", metavar="RUN", help="a finished run folder: results/<scenario>/<run-id>/")
     p.add_argument("--out", help="also keep the rerun as a new run folder under this results folder")
     p.add_argument("--no-plots", action="store_true", help="skip figures in the kept folder")
+    p.add_argument("--svg", action="store_true", help="also write each figure as SVG (slower)")
     p.add_argument("--executor", choices=["inline", "processes", "dask"], default=None,
                    help="where blocks run (default: processes for large runs, else inline); never changes results")
     p.add_argument("--workers", type=_positive, help="worker processes (default: CPU count)")

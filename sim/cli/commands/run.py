@@ -17,6 +17,7 @@ def add(sub: Any) -> None:
     add_scenario_args(p)
     p.add_argument("--protocol", help="protocol(s), comma-separated (default: the scenario's)")
     p.add_argument("--no-plots", action="store_true", help="skip figures")
+    p.add_argument("--svg", action="store_true", help="also write each figure as SVG (slower)")
     p.add_argument("--format", choices=["csv", "parquet"], default="csv", dest="table_format",
                    help="outcomes table format (default csv; parquet needs pyarrow, the 'parquet' extra)")
     p.add_argument("--explain", nargs="?", const=0, type=_nonneg, metavar="REP",

@@ -24,6 +24,7 @@ def add(sub: Any) -> None:
     p.add_argument("--factors", choices=["all", "levers", "uncertainties"], default="all",
                    help="which inputs to analyse (default all)")
     p.add_argument("--no-plots", action="store_true", help="skip the bar plot")
+    p.add_argument("--svg", action="store_true", help="also write each figure as SVG (slower)")
     add_json(p)
     p.set_defaults(handler=main)
 

@@ -30,6 +30,7 @@ def add(sub: Any) -> None:
     p.add_argument("--prim", metavar="INDICATOR", help="also run PRIM scenario discovery on this indicator")
     p.add_argument("--threshold", type=float, default=0.7, help="PRIM: P(indicator) to reach (default 0.7)")
     p.add_argument("--no-plots", action="store_true", help="skip figures")
+    p.add_argument("--svg", action="store_true", help="also write each figure as SVG (slower)")
     p.add_argument("--id", dest="run_id", type=_folder_name, help="sweep folder name (default: sweep-<time>-<random>)")
     p.add_argument("--resume", metavar="ID_OR_FOLDER",
                    help="continue an interrupted sweep: its .tmp-<id> folder or its id")
