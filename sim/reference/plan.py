@@ -452,19 +452,7 @@ def plan_game(sc: Scenario, p: Row, t0: int = 1) -> RowPlan:
             if sc.budgets:
                 k, best, offer, z = divide(sc, p, prop, responders, reserve + p.margin, worth, keeps)
                 plan.alloc[t, s] = z
-                alternative = max(mv.turn_value[prop], wait[prop])
-                propose = bool(np.isfinite(best) and best >= alternative - 1e-12)
-                walk = not propose and mv.turn_value[prop] > wait[prop]
-                accept = 1.0
-                for j in responders:
-                    if p.noise > 0:
-                        accept *= 0.5 * (1.0 + np.tanh(0.5 * (offer[j] - reserve[j]) / p.noise))
-                gains = [b[j] - wait[j] for j in responders]
-                after = mv.refusal_conseq[responders[int(np.argmax(gains))]] if max(gains) > 0 else wait
-                if propose:
-                    value = accept * offer + (1 - accept) * after
-                else:
-                    value = mv.turn_conseq[prop] if walk else wait
+                propose, walk, value = _round_value(p, mv, prop, responders, best, offer, reserve, wait)
                 plan.value[t] += chance[s] * value
                 plan.action[t, s] = PROPOSE if propose else (WALK if walk else PASS)
                 plan.package[t, s], plan.tau[t, s], plan.offer_value[t, s] = k, 0.0, best
@@ -478,24 +466,8 @@ def plan_game(sc: Scenario, p: Row, t0: int = 1) -> RowPlan:
             tau = np.clip(np.where(ok, tau, 0.0), 0.0, 1.0)
             mine = np.where(ok, worth[prop] + read_grid(along[s, prop], tau), -np.inf)
             k = int(mine.argmax())
-            alternative = max(mv.turn_value[prop], wait[prop])  # its best move now, or waiting
-            propose = bool(np.isfinite(mine[k]) and mine[k] >= alternative - 1e-12)
-            walk = not propose and mv.turn_value[prop] > wait[prop]
             offer = worth[:, k] + read_grid(along[s], tau[k])  # (A,) as planned
-            accept = 1.0
-            for j in responders:
-                if p.noise > 0:
-                    accept *= 0.5 * (1.0 + np.tanh(0.5 * (offer[j] - reserve[j]) / p.noise))
-            # after a refusal: the refuser who gains most by moving moves (the first on a tie)
-            gains = [b[j] - wait[j] for j in responders]
-            if max(gains) > 0:
-                after = mv.refusal_conseq[responders[int(np.argmax(gains))]]
-            else:
-                after = wait
-            if propose:
-                value = accept * offer + (1 - accept) * after
-            else:
-                value = mv.turn_conseq[prop] if walk else wait
+            propose, walk, value = _round_value(p, mv, prop, responders, mine[k], offer, reserve, wait)
             plan.value[t] += chance[s] * value
             plan.action[t, s] = PROPOSE if propose else (WALK if walk else PASS)
             plan.package[t, s], plan.tau[t, s], plan.offer_value[t, s] = k, tau[k], mine[k]
@@ -601,3 +573,26 @@ def divide(sc: Scenario, p: Row, prop: int, responders: list[int], need_total: n
     k = int(mine.argmax())
     offer = np.array([worth[a, k] + budget_value(a, allocs[k]) for a in range(A)])
     return k, float(mine[k]), offer, allocs[k]
+
+
+def _round_value(p: Row, mv: Moves, prop: int, responders: list[int], best: float, offer: np.ndarray,
+                 reserve: np.ndarray, wait: np.ndarray) -> tuple[bool, bool, np.ndarray]:
+    """Whether the proposer offers or moves, and every actor's value of its turn.
+
+    It offers if its best offer is worth its best move now or waiting; otherwise it moves if
+    that beats waiting. An offer is accepted by each responder with logit chance (certain
+    without noise); after a refusal the refuser who gains most by moving moves (the first on
+    a tie), else everyone waits.
+    """
+    alternative = max(mv.turn_value[prop], wait[prop])
+    propose = bool(np.isfinite(best) and best >= alternative - 1e-12)
+    walk = not propose and mv.turn_value[prop] > wait[prop]
+    accept = 1.0
+    for j in responders:
+        if p.noise > 0:
+            accept *= 0.5 * (1.0 + np.tanh(0.5 * (offer[j] - reserve[j]) / p.noise))
+    gains = [mv.refusal_value[j] - wait[j] for j in responders]
+    after = mv.refusal_conseq[responders[int(np.argmax(gains))]] if max(gains) > 0 else wait
+    if propose:
+        return propose, walk, accept * offer + (1 - accept) * after
+    return propose, walk, (mv.turn_conseq[prop] if walk else wait)

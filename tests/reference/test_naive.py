@@ -300,20 +300,24 @@ def _assert_same(sc: Scenario, ref: Outcomes, eng: Outcomes) -> None:
     assert p[worst] > ALPHA, f"{worst}: p = {p[worst]:.2g}; all: { {k: round(v, 4) for k, v in p.items()} }"
 
 
-@pytest.fixture(scope="module")
-def small_runs(tmp_path_factory):
-    """The small scenario: the reference's sample, and the engine's under the same and changed rules."""
+def samples(folder, same: dict, changed: dict, n: int, seeds: tuple[int, int]) -> tuple:
+    """The scenario, the reference's sample, and the engine's (10x) under the same and under changed rules."""
     import yaml
 
-    folder = tmp_path_factory.mktemp("reference")
     scs = []
-    for name, data in (("same", small()), ("changed", small(margin=0.005))):
+    for name, data in (("same", same), ("changed", changed)):
         path = folder / f"{name}.yaml"
         path.write_text(yaml.safe_dump(data), encoding="utf-8")
         scs.append(load_scenario(path))
-    sc, changed = scs
-    return (sc, run_reference(sc, N_SMALL, seed=101), simulate(sc, replications=10 * N_SMALL, seed=202),
-            simulate(changed, replications=10 * N_SMALL, seed=202))
+    sc, other = scs
+    return (sc, run_reference(sc, n, seed=seeds[0]), simulate(sc, replications=10 * n, seed=seeds[1]),
+            simulate(other, replications=10 * n, seed=seeds[1]))
+
+
+@pytest.fixture(scope="module")
+def small_runs(tmp_path_factory):
+    """The small scenario: the reference's sample, and the engine's under the same and changed rules."""
+    return samples(tmp_path_factory.mktemp("reference"), small(), small(margin=0.005), N_SMALL, (101, 202))
 
 
 @pytest.mark.slow
@@ -334,17 +338,8 @@ def test_same_distribution_flagship_baseline(write) -> None:
 @pytest.fixture(scope="module")
 def process_runs(tmp_path_factory):
     """The small process scenario: the reference's sample, and the engine's under the same and changed rules."""
-    import yaml
-
-    folder = tmp_path_factory.mktemp("process")
-    scs = []
-    for name, data in (("same", small_process()), ("changed", small_process(success=0.55))):
-        path = folder / f"{name}.yaml"
-        path.write_text(yaml.safe_dump(data), encoding="utf-8")
-        scs.append(load_scenario(path))
-    sc, changed = scs
-    return (sc, run_reference(sc, N_PROCESS, seed=505), simulate(sc, replications=10 * N_PROCESS, seed=606),
-            simulate(changed, replications=10 * N_PROCESS, seed=606))
+    return samples(tmp_path_factory.mktemp("process"), small_process(), small_process(success=0.55), N_PROCESS,
+                   (505, 606))
 
 
 def test_same_distribution_small_private_scenario(process_runs) -> None:
