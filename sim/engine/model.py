@@ -49,7 +49,11 @@ class HumanMove:
         terms: (I,) their package on the 0-1 scale; linked issues are filled in by the influencers' rules.
             A package crossing their own red line is not tabled (a pass), as for every proposer.
         accept: When another signatory proposes: their answer.
-        walk: When they refuse: whether they also walk out (breakdown).
+        walk: When they refuse: whether they also walk out (breakdown) or, in the process
+            round, take a unilateral move.
+        act: Which move (an index into ``sc.actions``, or ``IMPLICIT_WALK``) when they walk at
+            their turn (``action=WALK``) or after refusing (``walk=True``); None: the move
+            their plan values most. Process round only.
 
     """
 
@@ -58,6 +62,19 @@ class HumanMove:
     terms: np.ndarray | None = None
     accept: bool = False
     walk: bool = False
+    act: int | None = None
+
+
+Humans = HumanMove | tuple[HumanMove, ...] | list[HumanMove] | None
+
+
+def _by_actor(human: Humans) -> dict[int, HumanMove]:
+    """Every person's move keyed by the actor they play (a class table may seat several)."""
+    if human is None:
+        return {}
+    if isinstance(human, HumanMove):
+        return {human.actor: human}
+    return {h.actor: h for h in human}
 
 
 @dataclass
@@ -180,17 +197,22 @@ class NegotiationModel(mesa.Model):
         terms, offer_u, ok = self.make_offers(t, slot)
         return OpenRound(t, fired, slot, np.asarray(self.sc.signatories)[slot], action, terms, offer_u, ok)
 
-    def close_round(self, rnd: OpenRound, human: HumanMove | None = None) -> None:
+    def close_round(self, rnd: OpenRound, human: Humans = None) -> None:
         """Answer the offer of an opened round, settle it and move on to the next round.
 
         Args:
             rnd: From :meth:`open_round` in this round.
-            human: A person's decision for one actor (role-play); the model plays everyone else.
+            human: A person's decision for one actor (role-play), or several people's for the
+                actors they play (a class table, process round only); the model plays everyone else.
 
         """
         if self.process:
-            self._close_process(rnd, human)
+            self._close_process(rnd, _by_actor(human))
             return
+        if human is not None and not isinstance(human, HumanMove):
+            if len(human) > 1:
+                raise ValueError("several people at one table need the process round")
+            human = human[0] if human else None
         t, slot, props = rnd.t, rnd.slot, rnd.proposer
         action, terms, offer_u, ok = rnd.action, rnd.terms, rnd.offer_utility, rnd.red_lines_ok
         if human is not None and (props == human.actor).any():
@@ -246,17 +268,50 @@ class NegotiationModel(mesa.Model):
             if not fire.any():
                 continue
             names.append(ev.name)
-            self.fired[:, e] |= fire
-            for path, mode, value in ev.effects:
-                apply_effect(self.sc, self.state, path, mode, value, fire)
-                for w in self._hypothetical():
-                    apply_effect(self.sc, w.state, path, mode, value, fire)
+            self._apply_event(e, fire)
             touched |= fire
         if touched.any():
-            Planner(self.sc, self.state).solve(t0=t, plan=self.plan, rows=touched)
-            for w in self._hypothetical():
-                Planner(self.sc, w.state).solve(t0=t, plan=w.plan, rows=touched)
+            self.replan(touched)
         return names
+
+    def _apply_event(self, e: int, rows: np.ndarray) -> None:
+        self.fired[:, e] |= rows
+        for path, mode, value in self.sc.events[e].effects:
+            apply_effect(self.sc, self.state, path, mode, value, rows)
+            for w in self._hypothetical():
+                apply_effect(self.sc, w.state, path, mode, value, rows)
+
+    def replan(self, rows: np.ndarray | None = None) -> None:
+        """Re-solve every plan (the truth's and each type's world) from the current round.
+
+        After anything changes the parameters mid-negotiation: an event, a shock pushed by an
+        instructor, a seated team's new offer.
+        """
+        rows = np.ones(self.n, dtype=bool) if rows is None else rows
+        Planner(self.sc, self.state).solve(t0=self.round, plan=self.plan, rows=rows)
+        for w in self._hypothetical():
+            Planner(self.sc, w.state).solve(t0=self.round, plan=w.plan, rows=rows)
+
+    def shock(self, name: str) -> None:
+        """Fire event ``name`` now, in every replication still negotiating, whatever its round; replan.
+
+        Raises:
+            KeyError: For a name the scenario does not declare.
+
+        """
+        names = [ev.name for ev in self.sc.events]
+        if name not in names:
+            raise KeyError(f"no event named {name!r}; the scenario declares: {', '.join(names) or 'none'}")
+        live = ~self.done
+        self._apply_event(names.index(name), live)
+        self.replan(live)
+
+    def set_generosity(self, rules: list[int], values: np.ndarray) -> None:
+        """Set linkage rules' generosity (n, len(rules)) mid-negotiation, in every world too; replan."""
+        self.state.generosity[:, rules] = values
+        for w in self._hypothetical():
+            w.state.generosity[:] = self.state.generosity
+        self.replan(~self.done)
 
     def _hypothetical(self) -> list[World]:
         return hypothetical(self.worlds) if self.process else []
@@ -444,14 +499,16 @@ class NegotiationModel(mesa.Model):
             terms[mine] = cand[c, rows][mine]
         return OpenRound(t, fired, slot, props, action, terms, self.utilities(terms), red_lines_hold(sc, terms))
 
-    def _close_process(self, rnd: OpenRound, human: HumanMove | None) -> None:
+    def _close_process(self, rnd: OpenRound, humans: dict[int, HumanMove]) -> None:
         """Answers by true type, moves, learning; then the next round."""
         sc, n, rows = self.sc, self.n, np.arange(self.n)
         t, T = rnd.t, sc.spec.protocol.rounds
         fired, slot, props, action, terms = rnd.fired, rnd.slot, rnd.proposer, rnd.action, rnd.terms
         live = ~self.done
-        if human is not None and (props == human.actor).any():
-            action, terms, _, _ = self._human_offer(rnd, human)
+        for h in humans.values():
+            if (props == h.actor).any():
+                action, terms, _, _ = self._human_offer(OpenRound(t, fired, slot, props, action, terms,
+                                                                  rnd.offer_utility, rnd.red_lines_ok), h)
         offer_u, ok = self.utilities(terms), red_lines_hold(sc, terms)
         # answers, by each responder's true type, against its own reservation
         u = self._rng_acc.random((n, len(self.actors)))
@@ -461,8 +518,8 @@ class NegotiationModel(mesa.Model):
         for actor in self.signatories:
             j = actor.index
             reserve[j], move_v[j], wait_v[j] = self.reservation_of(t, j)
-            if human is not None and j == human.actor:
-                vote = np.full(n, human.accept)
+            if j in humans:
+                vote = np.full(n, humans[j].accept)
             else:
                 own_slot = list(sc.signatories).index(j)
                 worlds, belief = self.counterpart(j)
@@ -483,8 +540,8 @@ class NegotiationModel(mesa.Model):
         for actor in self.signatories:
             j = actor.index
             refusing = refused & ~votes[:, j]
-            if human is not None and j == human.actor:
-                gain[refusing & human.walk, j] = _CHOSEN
+            if j in humans:
+                gain[refusing & humans[j].walk, j] = _CHOSEN
                 continue
             g = move_v[j] - wait_v[j]
             leaves = refusing & (g > 0)
@@ -493,6 +550,9 @@ class NegotiationModel(mesa.Model):
         mover = np.where(at_turn, props, np.where(after_refusal, gain.argmax(axis=1), -1))
         move = np.where(at_turn, self.plan.act_turn[t][rows, np.maximum(mover, 0)],
                         self.plan.act_refusal[t][rows, np.maximum(mover, 0)])
+        for j, h in humans.items():
+            if h.act is not None:  # the person named the move (the plan's best is the default)
+                move = np.where(mover == j, h.act, move)
         succeeded = self._execute_moves(t, mover, move)
         if self.belief:
             self._learn(t, props, proposed, votes, terms, ok, at_turn, after_refusal, mover, action, slot)
