@@ -8,6 +8,7 @@ Why each setting is there: docs/development.md, "Web app offline".
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -19,18 +20,27 @@ from pathlib import Path
 
 APP = Path(__file__).with_name("pages.py")
 SCENARIO_ENV = "SIM_APP_SCENARIO"  # the server tells the app module which scenario to load
+TOKEN_ENV = "SIM_INSTRUCTOR_TOKEN"  # the instructor's token: made by `sim serve`, which prints it
+CLASS_DIR_ENV = "SIM_CLASS_DIR"  # where the class's tables (and the solo results) are kept
 
 
-def offline_env(scenario: str | Path, assets: Path, home: Path | None = None) -> dict[str, str]:
+def offline_env(scenario: str | Path, assets: Path, home: Path | None = None, *, token: str | None = None,
+                class_dir: Path | None = None) -> dict[str, str]:
     """Build the environment of an offline app server.
 
     Args:
         scenario: The scenario file the app serves.
         assets: The browser assets folder (:mod:`sim.app.assets`).
         home: A writable folder for Solara's and matplotlib's files (default: theirs).
+        token: The instructor's token (default: the server makes one and nobody can know it).
+        class_dir: Where the class is kept (default: memory only).
 
     """
     env = dict(os.environ)
+    if token is not None:
+        env[TOKEN_ENV] = token
+    if class_dir is not None:
+        env[CLASS_DIR_ENV] = str(Path(class_dir).resolve())
     env.update({
         SCENARIO_ENV: str(Path(scenario).resolve()),
         "SOLARA_ASSETS_PROXY_CACHE_DIR": str(assets),
@@ -48,9 +58,8 @@ def offline_env(scenario: str | Path, assets: Path, home: Path | None = None) ->
 
 
 def command(host: str, port: int) -> list[str]:
-    """Build the ``solara run`` command line (production: no solara.dev iframe; no PyPI version check)."""
-    return [sys.executable, "-m", "solara", "run", str(APP), "--production", "--no-open", "--no-check-version",
-            "--host", host, "--port", str(port)]
+    """Build the server's command line (:mod:`sim.app.asgi`: the class routes, then Solara's, in production mode)."""
+    return [sys.executable, "-m", "sim.app.asgi", "--host", host, "--port", str(port)]
 
 
 def free_port() -> int:
@@ -70,7 +79,8 @@ class AppServer:
 
     """
 
-    def __init__(self, scenario: str | Path, assets: Path, timeout: float = 90.0) -> None:
+    def __init__(self, scenario: str | Path, assets: Path, timeout: float = 90.0, class_dir: Path | None = None,
+                 extra_env: dict[str, str] | None = None) -> None:
         self.scenario = scenario
         self.assets = assets
         self.timeout = timeout
@@ -78,6 +88,9 @@ class AppServer:
         self.proc: subprocess.Popen[bytes] | None = None
         self._tmp = tempfile.TemporaryDirectory(prefix="sim-app-")
         self.log_path = Path(self._tmp.name) / "server.log"
+        self.token = secrets.token_urlsafe(9)
+        self.class_dir = class_dir or Path(self._tmp.name) / "class"
+        self.extra_env = extra_env or {}
 
     @property
     def url(self) -> str:
@@ -95,7 +108,8 @@ class AppServer:
         with open(self.log_path, "wb") as log:
             # own process group: stop() signals it and only it
             self.proc = subprocess.Popen(command("127.0.0.1", self.port), cwd=home, stdin=subprocess.DEVNULL,
-                                         env=offline_env(self.scenario, self.assets, home), stdout=log,
+                                         env=offline_env(self.scenario, self.assets, home, token=self.token,
+                                                 class_dir=self.class_dir) | self.extra_env, stdout=log,
                                          stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:

@@ -181,6 +181,8 @@ class Table:
         if not self.model.running:
             raise MoveError("this negotiation is over")
         self.seats[a] = Seat(a, team or self.label(a), e["secret"])
+        if len(self.seats) == 1 and not self.paused and self.round_seconds is not None:
+            self.deadline = self.clock() + self.round_seconds  # the clock starts with the first team
 
     def _do_leave(self, e: dict[str, Any]) -> None:
         self.seats.pop(int(e["actor"]), None)
@@ -203,7 +205,6 @@ class Table:
             self.model.shock(e["event"])
         except KeyError as exc:
             raise MoveError(str(exc.args[0])) from None
-        self._reapply_shares()
         self.pending = None if self.phase == "offers" else self._reopen()
 
     def _do_message(self, e: dict[str, Any]) -> None:
@@ -230,8 +231,7 @@ class Table:
         share = float(e["share"])
         if not 0.0 <= share <= budget + 1e-12:
             raise MoveError(f"the share must lie between 0 and {budget:.0%} of the offer tables")
-        self.share[a] = share
-        self._reapply_shares()
+        self._set_share(a, share)
         self.offered.add(a)
 
     def _do_propose(self, e: dict[str, Any]) -> None:
@@ -289,9 +289,9 @@ class Table:
         return [a for a in self.sc.signatories if a != p and a in self.seats and a not in self.moves]
 
     def _advance(self) -> None:
-        """Move through the phases while nobody seated is needed (not while paused)."""
+        """Move through the phases while nobody seated is needed (not while paused, nor before a team sits)."""
         m = self.model
-        while m.running and not self.paused and not self.waiting():
+        while m.running and not self.paused and self.seats and not self.waiting():
             if self.phase == "offers":
                 self.pending = m.open_round()
                 self.phase = "proposal"
@@ -307,22 +307,24 @@ class Table:
         m.close_round(self.pending, list(self.moves.values()))
         self.pending, self.moves, self.offered, self.phase = None, {}, set(), "offers"
         if m.running:
-            self._reapply_shares()  # a seated influencer's offer stands until its team changes it
             if self.round_seconds is not None and not self.paused:
                 self.deadline = self.clock() + self.round_seconds
             self.left = self.round_seconds
         else:
             self.deadline = None
 
-    def _reapply_shares(self) -> None:
-        seated = [a for a in self.influencers if a in self.seats]
-        if not seated or not self.model.running:
-            return
-        ks = [k for a in seated for k in self.rules(a)]
-        cap = self.model.state.cap[0, ks]
-        gen = np.concatenate([self.declared[0, self.rules(a)] * self.share[a] for a in seated])
-        new = np.minimum(gen, np.maximum(cap, gen * 0))  # never more than the rule's cap
-        if not np.allclose(new, self.model.state.generosity[0, ks]):
+    def _set_share(self, a: int, share: float) -> None:
+        """Move influencer ``a``'s offers by the change in its share of its declared tables.
+
+        By the change, not to a level: the scenario's escalation and events keep adding to
+        the offers as they do for the model's influencers, so a team that keeps the model's
+        share plays exactly as the model would.
+        """
+        ks = self.rules(a)
+        st = self.model.state
+        new = np.clip(st.generosity[0, ks] + self.declared[0, ks] * (share - self.share[a]), 0.0, st.cap[0, ks])
+        self.share[a] = share
+        if not np.allclose(new, st.generosity[0, ks], rtol=0, atol=1e-15):
             self.model.set_generosity(ks, new[None, :])
             if self.pending is not None:
                 self.pending = self._reopen()
@@ -342,7 +344,8 @@ class Table:
     def tick(self) -> bool:
         """Let the round's clock decide if it ran out; returns whether anything changed."""
         with self.lock:
-            if self.deadline is None or self.paused or not self.model.running or self.clock() < self.deadline:
+            if (self.deadline is None or self.paused or not self.seats or not self.model.running
+                    or self.clock() < self.deadline):
                 return False
             if not self.waiting():
                 return False
@@ -435,7 +438,7 @@ class Table:
             "waiting_for": [self.label(a) for a in self.waiting()],
             "seats": {sc.actors[a]: (self.seats[a].team if a in self.seats else "model") for a in
                       [*sc.signatories, *self.influencers]},
-            "messages": len(self.messages), "updated": self.updated,
+            "messages": len(self.messages), "updated": self.updated, "seconds_left": self._seconds_left(),
         }
         if m.running:
             return row
