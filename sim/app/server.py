@@ -7,6 +7,7 @@ Why each setting is there: docs/development.md, "Web app offline".
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -60,6 +61,28 @@ def offline_env(scenario: str | Path, assets: Path, home: Path | None = None, *,
 def command(host: str, port: int) -> list[str]:
     """Build the server's command line (:mod:`sim.app.asgi`: the class routes, then Solara's, in production mode)."""
     return [sys.executable, "-m", "sim.app.asgi", "--host", host, "--port", str(port)]
+
+
+def addresses(host: str) -> list[str]:
+    """The addresses students type for a server bound to ``host``: the machine's own for 0.0.0.0.
+
+    A server bound to every interface is reached at the machine's network addresses, not at
+    127.0.0.1 (which is every student's own computer). Found without any packet leaving: the
+    route a UDP socket would take, then the host name's addresses; loopback only as a last resort.
+    """
+    if host not in ("0.0.0.0", "::", ""):
+        return [host]
+    found: list[str] = []
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.255.255.255", 1))  # connect() on UDP sends nothing: it only picks a route
+            found.append(s.getsockname()[0])
+    except OSError:
+        pass
+    with contextlib.suppress(OSError):
+        found += socket.gethostbyname_ex(socket.gethostname())[2]
+    real = [a for a in dict.fromkeys(found) if not a.startswith("127.")]
+    return real or ["127.0.0.1"]
 
 
 def free_port() -> int:

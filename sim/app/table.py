@@ -463,7 +463,7 @@ class Table:
         m = self.model
         done = len(m.trace.proposer) if upto is None else min(upto, len(m.trace.proposer))
         lines = narrate_rounds(self.sc, m.trace, 0, done, float(m.state.noise[0]), you)
-        if not m.running and (upto is None or upto >= done):
+        if not m.running and done == len(m.trace.proposer):
             lines += [ln for ln in outcome_lines(self.sc, int(m.kind[0]), int(m.end_round[0]), int(m.proposer[0]),
                                                  int(m.walker[0]), m.terms[0], m.payoff[0])
                       if you is None or not ln.startswith("Utilities")]  # others' utilities are theirs

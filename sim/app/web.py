@@ -76,6 +76,8 @@ def routes(room: Classroom, solo_rows: Callable[[], list[dict[str, Any]]] = list
                 return await fn(request)
             except MoveError as exc:
                 return _error(str(exc), 404 if "not valid" in str(exc) or "no table" in str(exc) else 400)
+            except (TypeError, ValueError, KeyError) as exc:  # a request of the wrong shape, not a server bug
+                return _error(f"a malformed request ({type(exc).__name__}: {exc})")
         return endpoint
 
     # -- pages ---------------------------------------------------------------------------------
@@ -148,7 +150,10 @@ def routes(room: Classroom, solo_rows: Callable[[], list[dict[str, Any]]] = list
     async def seat_worth(request: Request) -> Response:
         t, seat = room.seat(request.path_params["secret"])
         data = await _body(request)
-        return JSONResponse(t.worth(seat.actor, dict(data.get("terms", {}))))
+        terms = data.get("terms")
+        if not isinstance(terms, dict):
+            raise MoveError("terms must be an object of issue name → value")
+        return JSONResponse(t.worth(seat.actor, terms))
 
     # -- the instructor ------------------------------------------------------------------------------
 

@@ -30,3 +30,40 @@ def test_a_broken_scenario_fails_before_the_server(write, capsys) -> None:
     path = write("name: x\nissues: []\n")
     assert main(["serve", str(path)]) == 2
     assert "error:" in capsys.readouterr().err
+
+
+def test_serve_prints_the_network_address_and_the_instructor_token(monkeypatch, capsys, tmp_path) -> None:
+    """Bound to every interface, the printed links are the machine's address (students cannot use 127.0.0.1)."""
+    pytest.importorskip("solara", reason="needs the app's packages (bash scripts/setup.sh app)")
+    import subprocess
+
+    from sim.app import server
+    from sim.app.assets import default_dir
+
+    if missing(default_dir()):
+        pytest.skip("the app's browser files are missing")
+    started = {}
+
+    class Fake:
+        def __init__(self, cmd, env) -> None:
+            started.update(cmd=cmd, env=env)
+
+        def wait(self, timeout=None) -> int:
+            return 0
+
+    monkeypatch.setattr(subprocess, "Popen", Fake)
+    monkeypatch.setattr(server, "addresses", lambda host: ["192.0.2.7"] if host == "0.0.0.0" else [host])
+    assert main(["serve", str(SEMINAR), "--host", "0.0.0.0", "--port", "8123", "--class-dir", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    token = started["env"][server.TOKEN_ENV]
+    assert "http://192.0.2.7:8123/class" in err and f"/instructor?token={token}" in err
+    assert "127.0.0.1" not in err and len(token) >= 12
+    assert started["env"][server.CLASS_DIR_ENV] == str(tmp_path.resolve())
+
+
+def test_addresses_for_every_interface_are_not_loopback_when_a_network_exists() -> None:
+    from sim.app.server import addresses
+
+    assert addresses("127.0.0.1") == ["127.0.0.1"]
+    found = addresses("0.0.0.0")
+    assert found and (found == ["127.0.0.1"] or not any(a.startswith("127.") for a in found))

@@ -96,3 +96,15 @@ def test_shock_and_clock_are_checked(sc) -> None:
     assert "between 20 seconds" in c.post("/api/console", json={"op": "clock", "seconds": 5}, headers=h).json()["error"]
     assert c.post("/api/console", json={"op": "clock", "seconds": 90}, headers=h).json() == {"ok": True}
     assert all(t.round_seconds == 90 for t in room.each())
+
+
+def test_malformed_requests_are_told_not_crashed(sc) -> None:
+    c, room = client(sc)
+    code = room.create(1)[0]
+    secret = c.post("/api/join", json={"code": code, "actor": 0, "team": "S"}).json()["secret"]
+    for path, body in ((f"/api/seat/{secret}/worth", {"terms": None}), (f"/api/seat/{secret}/worth", [1, 2]),
+                       (f"/api/seat/{secret}", {"kind": "offer", "share": "lots"}),
+                       (f"/api/seat/{secret}", {"kind": "propose", "terms": {"compensation": "x"}}),
+                       ("/api/join", {"code": code, "actor": "first", "team": "T"})):
+        r = c.post(path, json=body)
+        assert r.status_code == 400 and r.json()["error"], (path, body, r.text)
