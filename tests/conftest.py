@@ -1,9 +1,14 @@
-"""Shared fixtures: small scenarios written to temporary files."""
+"""Shared fixtures: small scenarios written to temporary files; headless system Chromium."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -59,3 +64,48 @@ def write(tmp_path: Path):
 def shipped_scenarios() -> list[Path]:
     """Every scenario file shipped in scenarios/ (history files, under history/, are not scenarios)."""
     return sorted(p for p in SCENARIOS.rglob("*.yaml") if "history" not in p.relative_to(SCENARIOS).parts)
+
+
+# Browser tests (the web app's, the handouts' printing) drive the system Chromium through the
+# playwright package. Never `playwright install`: it downloads a browser, which fails offline.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def chromium() -> str | None:
+    """The system Chromium, if installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def browser_unavailable() -> str | None:
+    """Why no headless Chromium can be driven here (None when it can)."""
+    if importlib.util.find_spec("playwright") is None:
+        return "playwright is not installed (bash scripts/setup.sh test; never `playwright install`)"
+    if chromium() is None:
+        return "no system chromium on PATH (apt-get install -y chromium)"
+    return None
+
+
+def skip_or_fail(reason: str | None) -> None:
+    """Skip a browser test with ``reason``; under CI (``CI`` set) fail instead.
+
+    CI installs Chromium and Playwright, so there a missing piece is a broken setup, which must
+    not pass as "ran no test".
+    """
+    if reason and os.environ.get("CI"):
+        pytest.fail(f"browser tests cannot run under CI: {reason}")
+    if reason:
+        pytest.skip(reason)
+
+
+@contextmanager
+def headless_chromium() -> Iterator[Any]:
+    """A headless system Chromium (a Playwright ``Browser``), closed on exit."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -31,7 +31,7 @@ from tests.conftest import ROOT
 
 # Dependencies first: the discovery how-to reads the sweep of the sweeps how-to.
 ORDER = ["sweeps.md", "sensitivity-and-discovery.md", "compare-scenarios.md", "conditioning.md", "advise.md",
-         "editor.md", "teaching-app.md", "class-mode.md"]
+         "editor.md", "teaching-app.md", "handouts.md", "class-mode.md"]
 SKIP = re.compile(r"^\s*(bash scripts/setup\.sh|(\.venv/bin/)?sim (serve|sweep --resume))\b")
 SMALL = {"--replications": 40, "--samples": 8, "--points": 3, "--cap": 400}
 SIM = re.compile(r"(?:^|(?<=[\s;&|(]))(?:\.venv/bin/)?sim (\w+)")

@@ -9,8 +9,6 @@ Never run ``playwright install`` (it downloads a browser); we drive the system `
 from __future__ import annotations
 
 import importlib.util
-import os
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -18,28 +16,19 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, browser_unavailable, headless_chromium, skip_or_fail
 
 SEMINAR = SCENARIOS / "teaching" / "syria_bases_seminar.yaml"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 TIMEOUT_MS = 30_000  # a first page load takes 2-5 s, more on two busy cores
-
-
-def chromium() -> str | None:
-    """The system Chromium, if installed."""
-    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def unavailable() -> str | None:
     """Why the browser tests cannot run here (None when they can)."""
     from sim.app.assets import SETUP_HINT, default_dir, missing
 
-    if importlib.util.find_spec("playwright") is None:
-        return "playwright is not installed (bash scripts/setup.sh test; never `playwright install`)"
-    if chromium() is None:
-        return "no system chromium on PATH (apt-get install -y chromium)"
+    if reason := browser_unavailable():
+        return reason
     if importlib.util.find_spec("solara") is None:
         return f"the web app's packages are not installed ({SETUP_HINT})"
     if missing():
@@ -50,11 +39,7 @@ def unavailable() -> str | None:
 @pytest.fixture(scope="session")
 def ready() -> None:
     """Skip (or, under CI, fail) when the browser tests cannot run."""
-    reason = unavailable()
-    if reason and os.environ.get("CI"):
-        pytest.fail(f"browser tests cannot run under CI: {reason}")
-    if reason:
-        pytest.skip(reason)
+    skip_or_fail(unavailable())
 
 
 @pytest.fixture(scope="session")
@@ -74,13 +59,11 @@ def server(ready: None) -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def browser(ready: None) -> Iterator[Any]:
     """Headless system Chromium."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)  # expect() has its own 5 s default
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium(), headless=True, args=CHROMIUM_ARGS)
+    with headless_chromium() as b:
         yield b
-        b.close()
 
 
 class NetLog:

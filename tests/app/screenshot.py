@@ -13,7 +13,8 @@ from playwright.sync_api import expect, sync_playwright
 
 from sim.app.assets import default_dir
 from sim.app.server import AppServer
-from tests.app.conftest import CHROMIUM_ARGS, SEMINAR, chromium
+from tests.app.conftest import SEMINAR
+from tests.conftest import CHROMIUM_ARGS, chromium
 
 
 def main(folder: Path) -> None:

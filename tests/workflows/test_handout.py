@@ -1,29 +1,22 @@
+"""``handout``: plays the debrief's ensemble and writes the kit folder atomically."""
+
 import pytest
 
-from sim.analysis.summaries import summarize
-from sim.ensemble.blocks import simulate
-from sim.output.handout import public_brief, role_sheet, write_handout
 from sim.scenario.load import load_scenario
-from tests.conftest import BASELINE, SCENARIOS
-
-
-def test_role_sheets_say_priorities_red_lines_and_outside_option() -> None:
-    sc = load_scenario(BASELINE)
-    russia = role_sheet(sc, sc.actors.index("russia"))
-    assert "Russian presence at Tartus" in russia and "22%" in russia
-    assert "must be exactly no" in russia  # Assad red line in words
-    assert "a deal must beat it" in russia
-    us = role_sheet(sc, sc.actors.index("united_states"))
-    assert "What you offer" in us and "not at the table" in us
-    brief = public_brief(sc)
-    assert "22%" not in brief  # private priorities stay private
+from sim.workflows.handout import handout
+from tests.conftest import SCENARIOS
 
 
 @pytest.mark.slow
-def test_write_handout(tmp_path) -> None:
+def test_handout_writes_the_kit(tmp_path) -> None:
     sc = load_scenario(SCENARIOS / "teaching" / "syria_bases_seminar.yaml")
-    out = simulate(sc, replications=100)
-    files = write_handout(sc, tmp_path, out, summarize(sc, out))
-    assert {"brief.html", "debrief.html", "kit.html", "role-syria.html"} <= set(files)
-    debrief = (tmp_path / "debrief.html").read_text()
-    assert "Russia keeps Tartus" in debrief and "%" in debrief and "data:image/png;base64" in debrief
+    kit = handout(sc, tmp_path, replications=60)
+    assert kit.folder.parent == tmp_path / "syria_bases_seminar" and kit.folder.name.startswith("handout-")
+    assert kit.files == ["brief.html", "role-syria.html", "role-russia.html", "role-united_states.html",
+                         "role-european_union.html", "debrief.html", "kit.html"]
+    assert all((kit.folder / f).is_file() for f in kit.files)
+    debrief = (kit.folder / "debrief.html").read_text()
+    assert "Russia keeps Tartus" in debrief and "95% interval" in debrief and "data:image/png;base64" in debrief
+    assert (kit.folder / "debrief-timeline.png").is_file()  # the debrief's figure, drawn at print size
+    kit_html = (kit.folder / "kit.html").read_text()
+    assert kit_html.count("<article class='sheet") == 6 and "@page{size:A4" in kit_html

@@ -28,5 +28,6 @@ def main(args: argparse.Namespace) -> int:
     c.print(f"Seminar kit for {sc.spec.title or sc.name}: {kit.folder}/")
     for f in kit.files:
         c.print(f"  {f}")
-    c.print("Print kit.html to PDF from a browser: each sheet starts a new page.")
+    c.print("Print kit.html from a browser (A4, default margins): each sheet starts a new page, each role "
+            "sheet fits one page.")
     return 0
