@@ -65,7 +65,7 @@ class SessionModel(NegotiationModel):
                  **chosen: Any) -> None:
         if sc is None:
             raise ValueError("SessionModel needs the scenario (sc=...)")
-        chosen.pop("scenario", None)  # SolaraViz's Reset passes Mesa's scenario object; ours is `sc`
+        chosen.pop("scenario", None)  # Mesa's SolaraViz passes its own scenario object on Reset; ours is `sc`
         self.seed_text = "" if seed is None else str(seed).strip()
         self.seed_ok, run_seed = _parse_seed(self.seed_text, sc.spec.run.seed)
         you = seat.play_as if seat is not None else None
