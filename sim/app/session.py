@@ -8,6 +8,10 @@ opens the round and waits; :meth:`propose`, :meth:`answer` (and ``pass_turn``,
 ``walk_out``) close it. The model plays everyone else by its plan. At the end,
 :meth:`twin` replays the same negotiation with the model's own agent in the person's seat,
 from the same start and the same random numbers, for the comparison.
+
+Each model a session plays with a person in it is one role-play: one row of the class list
+(:meth:`SessionModel.result`, :mod:`sim.app.registry`), keyed by :attr:`SessionModel.row_key`.
+A Reset makes a new model, so a new row: a finished result is never overwritten.
 """
 
 from __future__ import annotations
@@ -18,19 +22,29 @@ from typing import Any
 
 import numpy as np
 
-from sim.app.settings import internal_values, moved
+from sim.app.settings import internal_values, moved, settings, visible
+from sim.app.story import outcome_words, terms_words
 from sim.engine.model import PASS, PROPOSE, WALK, HumanMove, NegotiationModel, OpenRound
-from sim.engine.outcomes import KINDS
 from sim.engine.utility import fill_linked, red_lines_hold, utilities
 from sim.scenario.load import Scenario
+
+__all__ = ["Seat", "SessionModel", "outcome_words", "terms_words"]
 
 
 @dataclass
 class Seat:
-    """Per-browser-session choices that outlive a Reset: who the person plays, and a key for the class list."""
+    """Per-browser-session choices that outlive a Reset: who the person plays, and a key for the class list.
+
+    Attributes:
+        key: The session's key (one browser tab).
+        play_as: The actor the person plays from the next negotiation on (None: the model plays all).
+        plays: Role-plays this session has put on the class list so far.
+
+    """
 
     key: str
     play_as: int | None = None
+    plays: int = 0
     meta: dict[str, Any] = field(default_factory=dict)
 
 
@@ -42,6 +56,8 @@ class SessionModel(NegotiationModel):
         seed: The seed (text from the seed box is accepted; empty or invalid means the scenario's).
         seat: The session's :class:`Seat` (role-play choice); None plays the model alone.
         **chosen: Setting path → user value (sliders); Mesa's own ``scenario`` keyword is ignored.
+            In role-play the other signatory's own numbers keep the scenario's values
+            (:func:`sim.app.settings.visible`): a student cannot set, so cannot know, them.
 
     """
 
@@ -49,17 +65,20 @@ class SessionModel(NegotiationModel):
                  **chosen: Any) -> None:
         if sc is None:
             raise ValueError("SessionModel needs the scenario (sc=...)")
-        chosen.pop("scenario", None)  # SolaraViz's Reset passes Mesa's scenario object; ours is `sc`
+        chosen.pop("scenario", None)  # Mesa's SolaraViz passes its own scenario object on Reset; ours is `sc`
         self.seed_text = "" if seed is None else str(seed).strip()
         self.seed_ok, run_seed = _parse_seed(self.seed_text, sc.spec.run.seed)
-        self.chosen = chosen
-        self.values = internal_values(sc, chosen)
+        you = seat.play_as if seat is not None else None
+        shown = {s.path for s in settings(sc) if visible(sc, s, you)}
+        self.chosen = {p: v for p, v in chosen.items() if p in shown or p not in _paths(sc)}
+        self.values = internal_values(sc, self.chosen)
         super().__init__(sc, 1, seed=run_seed, values=dict(self.values), trace=[0])
         self.run_seed = run_seed
         self.seat = seat
-        self.you: int | None = seat.play_as if seat is not None else None
+        self.you: int | None = you
         self.pending: OpenRound | None = None
         self._twin: NegotiationModel | None = None
+        self._row_key: str | None = None
         # Play steps in a worker thread while the person clicks: one move at a time
         self.lock = threading.RLock()
 
@@ -69,6 +88,11 @@ class SessionModel(NegotiationModel):
     def fixed(self) -> dict[str, float]:
         """Settings moved away from the scenario's values (an ensemble fixes these, the rest stay uncertain)."""
         return moved(self.sc, self.values)
+
+    def moved_settings(self) -> dict[str, Any]:
+        """Settings moved away from the scenario's values, by label, in the slider's units."""
+        labels = {s.path: s.label for s in settings(self.sc)}
+        return {labels.get(p, p): _plain(self.chosen.get(p, v)) for p, v in self.fixed.items()}
 
     # -- rounds -----------------------------------------------------------------------
 
@@ -81,6 +105,10 @@ class SessionModel(NegotiationModel):
                 self.pending = self.open_round()
             if self.waiting_for() is None:
                 self._settle_open(None)
+
+    def can_step(self) -> bool:
+        """Whether Step (or Play) has anything to do: the talks go on and no round waits for the person."""
+        return bool(self.running) and self.waiting_for() is None
 
     def waiting_for(self) -> str | None:
         """``"proposal"`` or ``"answer"`` while the open round waits for the person, else None."""
@@ -167,52 +195,54 @@ class SessionModel(NegotiationModel):
             self._twin = NegotiationModel(self.sc, 1, seed=self.run_seed, values=dict(self.values), trace=[0]).run()
         return self._twin
 
+    @property
+    def has_row(self) -> bool:
+        """Whether this negotiation is on the class list (it has been published once)."""
+        return self._row_key is not None
+
+    @property
+    def row_key(self) -> str:
+        """The role-play's key in the class list: the session's key and the role-play's number in it."""
+        if self._row_key is None:
+            if self.seat is None:
+                raise RuntimeError("a negotiation without a seat is not on the class list")
+            self.seat.plays += 1
+            self._row_key = f"{self.seat.key}-{self.seat.plays}"
+        return self._row_key
+
     def result(self) -> dict[str, Any]:
-        """Summarise this session for the class list (plain strings, numbers and booleans)."""
+        """Summarise this role-play for the class list (plain strings, numbers, booleans; see registry.rows)."""
         sc = self.sc
-        row: dict[str, Any] = {"actor": sc.actors[self.you] if self.you is not None else "(model only)",
-                               "round": int(self.end_round[0]) if not self.running else self.round,
-                               "finished": not self.running}
+        row: dict[str, Any] = {
+            "actor": sc.actors[self.you] if self.you is not None else "(model only)",
+            "seed": int(self.run_seed),
+            "settings": self.moved_settings(),
+            "round": int(self.end_round[0]) if not self.running else int(self.round),
+            "finished": not self.running,
+            "terms": None, "your_utility": None, "model_utility": None, "model_outcome": None,
+        }
         if self.running:
-            row["outcome"] = "waiting for " + (self.waiting_for() or "the next step")
+            row["outcome"] = "waiting for " + {"proposal": "their proposal", "answer": "their answer"}.get(
+                self.waiting_for() or "", "the next step")
             return row
         row["outcome"] = outcome_words(sc, self, 0)
         row["terms"] = terms_words(sc, self.terms[0])
         if self.you is not None:
             twin = self.twin()
-            row["your_utility"] = float(self.payoff[0, self.you])
-            row["model_utility"] = float(twin.payoff[0, self.you])
+            row["your_utility"] = 100 * float(self.payoff[0, self.you])
+            row["model_utility"] = 100 * float(twin.payoff[0, self.you])
             row["model_outcome"] = outcome_words(sc, twin, 0)
         return row
 
 
-def outcome_words(sc: Scenario, m: NegotiationModel, r: int) -> str:
-    """'deal in round 2 (proposed by syria)', 'breakdown in round 3 (russia walked out)', 'deadline ...'."""
-    kind = KINDS[int(m.kind[r])]
-    end = int(m.end_round[r])
-    if kind == "deal":
-        return f"deal in round {end} (proposed by {sc.actors[int(m.proposer[r])]})"
-    if kind == "breakdown":
-        return f"breakdown in round {end} ({sc.actors[int(m.walker[r])]} walked out)"
-    return f"no deal by the deadline (round {end}): status quo"
+
+def _paths(sc: Scenario) -> set[str]:
+    return {s.path for s in settings(sc)}
 
 
-def terms_words(sc: Scenario, x: np.ndarray, only: list[int] | None = None) -> str:
-    """Terms in the user's units and level names, deal issues first."""
-    space = sc.space
-    order = only if only is not None else [*space.deal_disc, *space.deal_cont, *space.linked]
-    parts = []
-    for i in order:
-        info = space.issues[i]
-        v = info.to_user(float(x[i]))
-        if info.kind == "continuous":
-            parts.append(f"{info.name} {v:.2f}")
-        elif info.kind == "binary":
-            parts.append(f"{info.name} {'yes' if v else 'no'}")
-        else:
-            parts.append(f"{info.name} {v}")
-    return ", ".join(parts)
-
+def _plain(v: Any) -> Any:
+    """A slider's value as JSON keeps it (numpy scalars become Python numbers)."""
+    return v.item() if isinstance(v, np.generic) else v
 
 def _parse_seed(text: str, default: int) -> tuple[bool, int]:
     if not text:

@@ -4,6 +4,10 @@ Built from ``sc.params`` (every addressable number): the sweep's levers if the s
 declares them, then each signatory's patience and outside option, each linkage's
 generosity and the acceptance noise. Values are shown in the user's units and passed to
 the engine on its internal scale (:meth:`sim.scenario.params.ParamDef.to_internal`).
+
+In role-play a student sees only what their seat may know: the other signatory's own
+numbers (its patience, its outside option, its positions) are neither shown nor applied
+(:func:`visible`); the outsiders' generosity and the noise are public.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sim.app.story import param_words
 from sim.scenario.load import Scenario
 
 MOVED = 1e-6  # a setting this far from the scenario's value counts as changed (float sliders round)
@@ -28,6 +33,7 @@ class Setting:
         hi: Largest slider value.
         step: Slider increment.
         choices: The values of a choice (user units or level names), None for a slider.
+        owner: The actor whose own number this is (``actors.NAME...``), else None.
 
     """
 
@@ -38,6 +44,7 @@ class Setting:
     hi: float = 1.0
     step: float = 0.01
     choices: tuple[Any, ...] | None = None
+    owner: str | None = None
 
 
 def settings(sc: Scenario) -> list[Setting]:
@@ -65,6 +72,30 @@ def settings(sc: Scenario) -> list[Setting]:
     return list(out.values())
 
 
+def visible(sc: Scenario, s: Setting, you: int | None) -> bool:
+    """Whether a person playing actor ``you`` (None: nobody) may see and move setting ``s``.
+
+    Another signatory's own numbers are its private business (the scenario may even mark
+    them ``private:``): a student playing Syria must not read, or set, Russia's patience or
+    outside option. The outsiders' generosity and the acceptance noise are public.
+    """
+    if you is None or s.owner is None:
+        return True
+    j = sc.actors.index(s.owner)
+    return j == you or j not in sc.signatories
+
+
+def readout(sc: Scenario, s: Setting, value: Any) -> str:
+    """A control's current value in words with its units: ``0.90 per month (...)``, ``+12.0 points (...)``."""
+    if s.choices is not None:
+        return str(value).replace("_", " ")
+    pdef = sc.params[s.path]
+    v = _number(value)
+    if pdef.issue is not None:  # issue-valued: the slider is in the issue's own units
+        return param_words(sc, s.path, pdef.issue.to_norm(v))
+    return param_words(sc, s.path, float(v))
+
+
 def internal_values(sc: Scenario, chosen: dict[str, Any]) -> dict[str, float]:
     """Chosen user values by path → the engine's internal values (unknown paths are ignored)."""
     out = {}
@@ -90,7 +121,7 @@ def _slider(sc: Scenario, path: str, label: str, lo: float, hi: float, step: flo
             lo = min(lo, *(v for v in (unc.low,) if v is not None))
             hi = max(hi, *(v for v in (unc.high,) if v is not None))
     lo, hi = max(lo, pdef.lo), min(hi, pdef.hi)
-    return Setting(path, label, round(pdef.default, 6), lo, hi, step)
+    return Setting(path, label, round(pdef.default, 6), lo, hi, _on_grid(step, lo, pdef.default), owner=_owner(path))
 
 
 def _lever(sc: Scenario, lever: Any) -> Setting:
@@ -105,13 +136,33 @@ def _lever(sc: Scenario, lever: Any) -> Setting:
         choices = tuple(("yes" if v == "true" else "no" if v == "false" else v) for v in choices)
         if default not in choices:
             choices = (default, *choices)
-        return Setting(lever.target, label, default, choices=choices)
+        return Setting(lever.target, label, default, choices=choices, owner=_owner(lever.target))
     if info is not None and info.kind != "continuous":
         levels = info.levels if info.kind == "ordinal" else ("no", "yes")
-        return Setting(lever.target, label, levels[round(pdef.default * (len(levels) - 1))], choices=tuple(levels))
+        return Setting(lever.target, label, levels[round(pdef.default * (len(levels) - 1))], choices=tuple(levels),
+                       owner=_owner(lever.target))
     default = info.to_user(pdef.default) if info is not None else pdef.default
     lo, hi = min(lever.low, default), max(lever.high, default)
-    return Setting(lever.target, label, round(default, 6), lo, hi, _nice_step(hi - lo))
+    return Setting(lever.target, label, round(default, 6), lo, hi, _on_grid(_nice_step(hi - lo), lo, default),
+                   owner=_owner(lever.target))
+
+
+def _owner(path: str) -> str | None:
+    parts = path.split(".")
+    return parts[1] if parts[0] == "actors" and len(parts) > 2 else None
+
+
+def _on_grid(step: float, lo: float, default: float) -> float:
+    """A step (``step`` or a tenth of it, at most) that lands on the scenario's value from ``lo``.
+
+    A browser slider snaps its value to ``lo + k * step`` as soon as it is drawn: a default
+    off that grid (a bonus of -0.025 with steps of 0.01) would silently become -0.02.
+    """
+    for s in (step, step / 2, step / 5, step / 10):
+        k = (default - lo) / s
+        if abs(k - round(k)) < 1e-6:
+            return s
+    return step / 10
 
 
 def _nice_step(span: float) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.app import registry
 from sim.app.session import Seat, SessionModel
 from sim.app.settings import settings
 from sim.engine.model import PASS, PROPOSE, HumanMove, NegotiationModel
@@ -137,7 +138,7 @@ def test_session_waits_for_the_person_and_compares(warmup) -> None:
             m.walk_out()
     row = m.result()
     assert row["finished"] and row["actor"] == "power"
-    assert row["model_utility"] == pytest.approx(float(m.twin().payoff[0, seat.play_as]))
+    assert row["model_utility"] == pytest.approx(100 * float(m.twin().payoff[0, seat.play_as]))  # 0-100
     assert "round" in row["model_outcome"]
 
 
@@ -150,3 +151,54 @@ def test_session_settings_and_seed(seminar) -> None:
     assert not m2.seed_ok and m2.run_seed == seminar.spec.run.seed
     assert m2.fixed == {"actors.russia.outside_option.bonus": 0.5}
     assert m2.state.oo_bonus[0, seminar.actors.index("russia")] == 0.5
+
+
+def test_role_play_keeps_the_other_sides_numbers(seminar) -> None:
+    """A student playing Syria cannot set Russia's numbers (so cannot know them): the scenario's apply."""
+    chosen = {s.path: s.default for s in settings(seminar)}
+    chosen["actors.russia.outside_option.bonus"] = 0.5
+    chosen["actors.syria.patience"] = 0.8
+    russia, syria = seminar.actors.index("russia"), seminar.actors.index("syria")
+    m = SessionModel(sc=seminar, seed="", seat=Seat("s", play_as=syria), **chosen)
+    assert m.state.oo_bonus[0, russia] == pytest.approx(0.12)  # the scenario's value, not the slider's
+    assert m.state.patience[0, syria] == pytest.approx(0.8)  # their own numbers are theirs to set
+    assert m.fixed == {"actors.syria.patience": pytest.approx(0.8)}
+    alone = SessionModel(sc=seminar, seed="", seat=Seat("t"), **chosen)
+    assert alone.state.oo_bonus[0, russia] == pytest.approx(0.5)  # nobody played: every slider applies
+
+
+def test_a_row_records_the_team_and_its_result(seminar) -> None:
+    """Seed, moved settings by label, actor, round, outcome, terms in words, utilities 0-100."""
+    syria = seminar.actors.index("syria")
+    chosen = {s.path: s.default for s in settings(seminar)}
+    chosen["actors.syria.patience"] = 0.85
+    m = SessionModel(sc=seminar, seed="7", seat=Seat("abc", play_as=syria), **chosen)
+    assert m.can_step()
+    m.step()
+    assert m.waiting_for() == "proposal" and not m.can_step()  # Step and Play have nothing to do
+    row = m.result()
+    assert row["outcome"] == "waiting for their proposal" and not row["finished"]
+    assert row["your_utility"] is None and row["terms"] is None
+    m.pass_turn()
+    while m.running:
+        m.step()
+        if m.waiting_for() == "answer":
+            m.answer(True)
+        elif m.waiting_for() == "proposal":
+            m.pass_turn()
+    assert not m.can_step()  # over: nothing to step
+    row = m.result()
+    assert m.row_key == "abc-1" and m.seat.plays == 1
+    assert row["actor"] == "syria" and row["seed"] == 7 and row["finished"]
+    assert row["settings"] == {"Syria: patience": pytest.approx(0.85)}
+    assert row["round"] == int(m.end_round[0])
+    assert row["your_utility"] == pytest.approx(100 * float(m.payoff[0, syria]))
+    assert 0 < row["your_utility"] < 100 and 0 < row["model_utility"] < 100
+    assert "Russian presence at Tartus: " in row["terms"] and "_" not in row["terms"]
+    assert row["outcome"].startswith(("deal in round", "no deal", "breakdown", "forced exit", "withdrawal"))
+    documented = registry.rows.__doc__
+    console = ("session", "actor", "seed", "settings", "round", "outcome", "terms", "your_utility", "model_utility",
+               "model_outcome", "finished", "live", "updated")
+    for key in console:  # the instructor's console reads these
+        assert f"``{key}``" in documented, key
+        assert key in row or key in ("session", "live", "updated"), key  # the registry adds those three
