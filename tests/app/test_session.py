@@ -189,6 +189,8 @@ def test_a_row_records_the_team_and_its_result(seminar) -> None:
     assert not m.can_step()  # over: nothing to step
     row = m.result()
     assert m.row_key == "abc-1" and m.seat.plays == 1
+    again = SessionModel(sc=seminar, seed="7", seat=m.seat, **chosen)  # Reset: the next role-play is a new row
+    assert again.row_key == "abc-2" and m.row_key == "abc-1"
     assert row["actor"] == "syria" and row["seed"] == 7 and row["finished"]
     assert row["settings"] == {"Syria: patience": pytest.approx(0.85)}
     assert row["round"] == int(m.end_round[0])
