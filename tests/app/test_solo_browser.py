@@ -176,7 +176,8 @@ def class_server(ready: None, tmp_path_factory: pytest.TempPathFactory) -> Itera
     with pytest.MonkeyPatch.context() as mp:  # the server copies this process's environment
         mp.setenv("SIM_CLASS_DIR", str(folder))
         mp.setenv("SIM_GHOST_SECONDS", str(GHOST))
-        srv = AppServer(Path(__file__).parents[2] / "scenarios/teaching/syria_bases_seminar.yaml", default_dir())
+        srv = AppServer(Path(__file__).parents[2] / "scenarios/teaching/syria_bases_seminar.yaml", default_dir(),
+                        class_dir=folder)  # the server's class folder (AppServer sets SIM_CLASS_DIR from it)
         srv.start()
     srv.folder = folder
     try:
