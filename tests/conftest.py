@@ -6,7 +6,6 @@ import importlib.util
 import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -98,14 +97,18 @@ def skip_or_fail(reason: str | None) -> None:
         pytest.skip(reason)
 
 
-@contextmanager
-def headless_chromium() -> Iterator[Any]:
-    """A headless system Chromium (a Playwright ``Browser``), closed on exit."""
+@pytest.fixture(scope="session")
+def headless_browser() -> Iterator[Any]:
+    """One headless system Chromium (a Playwright ``Browser``) for the whole session.
+
+    Playwright's sync API runs one event loop per thread: a second ``sync_playwright()`` while
+    the first is open fails ("Sync API inside the asyncio loop"), so every browser test shares
+    this one. Skips here, fails under CI, when Chromium or Playwright is missing.
+    """
+    skip_or_fail(browser_unavailable())
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium(), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+        yield browser
+        browser.close()

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import SCENARIOS, browser_unavailable, headless_chromium, skip_or_fail
+from tests.conftest import SCENARIOS, browser_unavailable, skip_or_fail
 
 SEMINAR = SCENARIOS / "teaching" / "syria_bases_seminar.yaml"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -57,13 +57,12 @@ def server(ready: None) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def browser(ready: None) -> Iterator[Any]:
-    """Headless system Chromium."""
+def browser(ready: None, headless_browser: Any) -> Any:
+    """Headless system Chromium (the session's, shared with the other browser tests)."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)  # expect() has its own 5 s default
-    with headless_chromium() as b:
-        yield b
+    return headless_browser
 
 
 class NetLog:

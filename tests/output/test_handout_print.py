@@ -7,13 +7,12 @@ their intervals, the typical deal, the reasons and a figure. ``kit.html`` prints
 on pages of its own, so its page count is the sum of the sheets'.
 
 Skips with the reason when Playwright or the system Chromium is missing, and fails under CI
-(``tests/conftest.py``: ``skip_or_fail``).
+(the session's ``headless_browser`` fixture in ``tests/conftest.py``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,6 @@ from sim.analysis.summaries import summarize
 from sim.ensemble.blocks import simulate
 from sim.output.handout import write_handout
 from sim.scenario.load import load_scenario
-from tests.conftest import browser_unavailable, headless_chromium, skip_or_fail
 from tests.output.test_handout import FORBIDDEN, KITS
 
 pytestmark = pytest.mark.slow
@@ -43,15 +41,7 @@ def pdf_pages(data: bytes) -> int:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Headless system Chromium (skips here, fails under CI, when missing)."""
-    skip_or_fail(browser_unavailable())
-    with headless_chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def printed(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def printed(headless_browser: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     """Each teaching kit written (a small ensemble for the debrief) and every page printed.
 
     Returns:
@@ -59,7 +49,7 @@ def printed(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
 
     """
     out: dict[str, dict[str, Any]] = {}
-    page = browser.new_page()
+    page = headless_browser.new_page()
     for kit, path in KITS.items():
         sc = load_scenario(path)
         ens = simulate(sc, replications=60)
