@@ -94,9 +94,10 @@ def values(m: NegotiationModel, row: int = 0) -> Any:
         edges = np.arange(0.5, len(rounds) + 1)  # a level per round, visible after one round too
         best = 100 * np.array([w[row, j] if np.isfinite(w[row, j]) else np.nan for w in tr.walk_value])
         reserve = 100 * np.array([r[row, j] for r in tr.reservation])
-        ax.stairs(best, edges, ls="--", lw=2, color=c, baseline=None, label=f"best move instead ({name})")
+        # solid reservation over a thin dashed best move: the two often nearly coincide
+        ax.stairs(best, edges, ls="--", lw=1.5, color=c, alpha=0.7, baseline=None, label=f"best move instead ({name})")
         least = "the least you should accept" if j == you else f"the least {name} accepts"
-        ax.stairs(reserve, edges, ls=":", lw=2.5, color=c, baseline=None, label=f"{least} (reservation)")
+        ax.stairs(reserve, edges, ls="-", lw=2.5, color=c, alpha=0.45, baseline=None, label=f"{least} (reservation)")
         top = max(top, float(np.nanmax(np.r_[u, best, reserve, 0.0])) + 5)
     ax.set_ylim(0, top)
     whose = "you" if you is not None else "each signatory"
