@@ -176,7 +176,8 @@ def _short(sc: Scenario, path: str, v: float) -> str:
 
 # -- the transcript ------------------------------------------------------------------------
 
-def transcript(m: NegotiationModel, you: int | None = None, row: int = 0) -> list[tuple[int, str]]:
+def transcript(m: NegotiationModel, you: int | None = None, row: int = 0,
+               upto: int | None = None) -> list[tuple[int, str]]:
     """The story so far of traced row ``row``, as (indent, sentence) lines.
 
     Args:
@@ -185,9 +186,11 @@ def transcript(m: NegotiationModel, you: int | None = None, row: int = 0) -> lis
             numbers (reservations, values of waiting, outside options, what it believes
             about you) are left out: a player sees moves, not minds.
         row: Position in the model's traced rows.
+        upto: Tell rounds 1..``upto`` only (a replay); the outcome only once every round played is told.
 
     """
     sc, tr = m.sc, m.trace
+    told = len(tr.proposer) if upto is None else max(0, min(upto, len(tr.proposer)))
     r = int(tr.rows[row])
     noise = float(m.state.noise[r])
     events = {e.name: (e.description or e.name.replace("_", " ")).rstrip(".") for e in sc.spec.events}
@@ -205,7 +208,7 @@ def transcript(m: NegotiationModel, you: int | None = None, row: int = 0) -> lis
         return "you" if a == you else "it"
 
     lines: list[tuple[int, str]] = []
-    for t in range(len(tr.proposer)):
+    for t in range(told):
         head = when(sc, t + 1).capitalize()
         for ev in tr.fired[t]:
             lines.append((0, f"{head}: {events.get(ev, ev)}."))
@@ -239,7 +242,7 @@ def transcript(m: NegotiationModel, you: int | None = None, row: int = 0) -> lis
                 if np.allclose(post[row], before, atol=0.005):
                     continue  # nothing learned this round
                 lines += [(1, line) for line in belief_lines(sc, j, post[row], observer)]
-    if m.done[r]:
+    if m.done[r] and told == len(tr.proposer):
         lines.append((0, f"Outcome: {outcome_words(sc, m, r)}."))
         lines.append((1, f"Final terms: {terms_words(sc, m.terms[r])}."))
         if you is not None:

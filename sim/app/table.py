@@ -28,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.analysis.transcript import narrate_rounds, outcome_lines, when
-from sim.engine.beliefs import expected
+from sim.analysis.transcript import when
+from sim.app import story
 from sim.engine.model import PASS, PROPOSE, WALK, HumanMove, NegotiationModel, OpenRound
 from sim.engine.moves import IMPLICIT_WALK
 from sim.engine.outcomes import KINDS
@@ -459,15 +459,12 @@ class Table:
     # -- what a seat may see ------------------------------------------------------------------
 
     def transcript(self, you: int | None, upto: int | None = None) -> list[str]:
-        """The story so far (rounds 1..``upto``), told to ``you`` (None: the instructor sees everything)."""
-        m = self.model
-        done = len(m.trace.proposer) if upto is None else min(upto, len(m.trace.proposer))
-        lines = narrate_rounds(self.sc, m.trace, 0, done, float(m.state.noise[0]), you)
-        if not m.running and done == len(m.trace.proposer):
-            lines += [ln for ln in outcome_lines(self.sc, int(m.kind[0]), int(m.end_round[0]), int(m.proposer[0]),
-                                                 int(m.walker[0]), m.terms[0], m.payoff[0])
-                      if you is None or not ln.startswith("Utilities")]  # others' utilities are theirs
-        return lines
+        """The story so far (rounds 1..``upto``), told to ``you`` (None: the instructor sees everything).
+
+        In the seminar's words (:mod:`sim.app.story`): labels and units, points out of 100,
+        and for a seat nothing of the other sides' reasons or numbers. Sub-lines are indented.
+        """
+        return [("    " if indent else "") + text for indent, text in story.transcript(self.model, you, 0, upto)]
 
     def rounds_played(self) -> int:
         """Rounds closed so far."""
@@ -480,8 +477,10 @@ class Table:
             return []
         k = int(self.model.true_type[a][0])
         lo, hi = grid.values.min(axis=0), grid.values.max(axis=0)
-        return [f"{describe(self.sc, p)}: {_num(self.sc, p, grid.values[k, q])} (the others only know it lies "
-                f"between {_num(self.sc, p, lo[q])} and {_num(self.sc, p, hi[q])})"
+        words = story.param_words
+        return [f"{describe(self.sc, p).partition(': ')[2] or describe(self.sc, p)}: "
+                f"{words(self.sc, p, grid.values[k, q])}; the others only know it lies between "
+                f"{words(self.sc, p, lo[q]).split(' (')[0]} and {words(self.sc, p, hi[q]).split(' (')[0]}"
                 for q, p in enumerate(grid.paths)]
 
     def position_lines(self, a: int) -> list[dict[str, str]]:
@@ -493,21 +492,9 @@ class Table:
                  "weight": f"{sal[i]:.0%}"} for i in order if sal[i] > 0.005]
 
     def belief_lines(self, a: int) -> list[str]:
-        """What ``a`` believes about the other side's private parameters, as the model holds it."""
-        m, out = self.model, []
-        for o, post in m.belief.items():
-            if o == a:
-                continue
-            grid = self.sc.types[o]
-            for q, p in enumerate(grid.paths):
-                values = grid.values[:, q]
-                mean = float(expected(post, values[None, :])[0]) if post.ndim == 2 else float(values @ post)
-                prior = float(grid.weights @ values)
-                top = int(np.argmax(post[0]))
-                out.append(f"{describe(self.sc, p)}: you expect {_num(self.sc, p, mean)} (before the talks: "
-                           f"{_num(self.sc, p, prior)}); most likely {_num(self.sc, p, values[top])} "
-                           f"({post[0, top]:.0%}).")
-        return out
+        """What ``a`` believes about the others' private parameters, as the model holds it (common belief)."""
+        return [line for o, post in self.model.belief.items() if o != a
+                for line in story.belief_lines(self.sc, o, post[0], "You")]
 
     def view(self, a: int | None) -> dict[str, Any]:
         """Everything seat ``a`` may see, as plain data (``a`` None: the instructor's view of the table)."""
@@ -623,13 +610,6 @@ class Table:
 
 _VERB = {"offers": "set its offers", "proposal": "propose", "answers": "answer"}
 _TODO = {"offers": "offers", "proposal": "proposal", "answers": "answer"}
-
-
-def _num(sc: Scenario, path: str, v: float) -> str:
-    pdef = sc.params.get(path)
-    if pdef is not None and pdef.issue is not None:
-        return str(pdef.issue.to_user(float(v)))
-    return f"{v:.2f}"
 
 
 def _step(span: float) -> float:

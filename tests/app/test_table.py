@@ -146,7 +146,7 @@ def test_a_seat_sees_its_own_private_values_and_not_the_others(sc) -> None:
         grid = sc.types[o]
         true = float(grid.values[int(t.model.true_type[o][0]), 0])
         assert f"{true:.2f} (the others" not in seen
-        assert "Utilities:" not in seen  # the others' final utilities are theirs
+        assert "Worth to each side" not in seen  # the others' final scores are theirs
 
 
 def test_a_seated_influencer_share_changes_the_offers(sc) -> None:
