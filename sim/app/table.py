@@ -66,20 +66,9 @@ def score(u: float) -> int:
     return round(100 * float(u))
 
 
-def value_words(sc: Scenario, i: int, x: float) -> str:
-    """Issue ``i`` at ``x`` (0-1 scale) in the user's units or level names: '2 US$ bn a year', 'reduced'."""
-    info = sc.space.issues[i]
-    v = info.to_user(float(x))
-    if info.kind == "continuous":
-        return f"{v:.3g} {info.units}".strip()
-    if info.kind == "binary":
-        return "yes" if v else "no"
-    return str(v).replace("_", " ")
-
-
 def terms_list(sc: Scenario, x: np.ndarray, issues: list[int]) -> list[dict[str, str]]:
     """Terms as rows of issue label and value in words (deal issues, or the outsiders' linked ones)."""
-    return [{"issue": sc.space.issues[i].label, "value": value_words(sc, i, x[i])} for i in issues]
+    return [{"issue": label, "value": value} for label, value in story.terms_items(sc, x, issues)]
 
 
 class Table:
@@ -445,7 +434,7 @@ class Table:
         twin = self.twin()
         row.update({
             "ending": KINDS[int(m.kind[0])], "ending_words": self.ending_words(m),
-            "terms": "; ".join(f"{t['issue']}: {t['value']}" for t in terms_list(sc, m.terms[0], self.deal_issues)),
+            "terms": story.terms_words(sc, m.terms[0], self.deal_issues),
             "score": {sc.actors[a]: score(float(m.payoff[0, a])) for a in range(len(sc.actors))},
             "model_ending": KINDS[int(twin.kind[0])], "model_ending_words": self.ending_words(twin),
             "model_score": {sc.actors[a]: score(float(twin.payoff[0, a])) for a in range(len(sc.actors))},
@@ -488,8 +477,9 @@ class Table:
         st, sc = self.model.state, self.sc
         sal = st.salience[0, a]
         order = np.argsort(-sal, kind="stable")
-        return [{"issue": sc.space.issues[i].label, "ideal": value_words(sc, int(i), float(st.ideal[0, a, i])),
-                 "weight": f"{sal[i]:.0%}"} for i in order if sal[i] > 0.005]
+        issues = sc.space.issues
+        return [{"issue": issues[i].label, "ideal": story.value_words(issues[i], float(st.ideal[0, a, i])),
+                 "weight": f"{sal[i]:.0%}"} for i in map(int, order) if sal[i] > 0.005]
 
     def belief_lines(self, a: int) -> list[str]:
         """What ``a`` believes about the others' private parameters, as the model holds it (common belief)."""
