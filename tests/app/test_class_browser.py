@@ -153,3 +153,30 @@ def test_pause_and_shock_reach_every_table(open_page: Any, server: Any, net: Any
     for p in pages:
         expect(p.locator("#status")).not_to_contain_text("Paused")
     net.assert_clean()
+
+
+def test_warm_up_patience_shifts_the_split(browser: Any, ready: None, net: Any) -> None:
+    """The plan's warm-up on the projector: step the port-lease case, raise the power's patience, step again."""
+    from sim.app.assets import default_dir
+    from sim.app.server import AppServer
+    from tests.app.test_browser import button
+    from tests.conftest import SCENARIOS
+
+    with AppServer(SCENARIOS / "teaching" / "port_lease_warmup.yaml", default_dir()) as srv:
+        page = net.attach(browser.new_page(viewport={"width": 1400, "height": 1000}))
+        page.goto(srv.url)
+        transcript = page.locator(".sim-transcript")
+        button(page, "Step").click()
+        expect(transcript).to_contain_text("Outcome")
+        first = transcript.inner_text()
+        slider = page.get_by_role("slider", name="Power: patience")
+        slider.focus()
+        slider.press("End")  # the most patient the slider allows
+        button(page, "Reset").click()
+        expect(transcript).not_to_contain_text("Outcome")
+        button(page, "Step").click()
+        expect(transcript).to_contain_text("Outcome")
+        assert transcript.inner_text() != first  # a more patient power gets a different split
+        page.close()
+        assert "Traceback" not in srv.log()
+    net.assert_clean()
