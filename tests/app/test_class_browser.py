@@ -44,6 +44,12 @@ def view(page: Any) -> dict[str, Any]:
     return page.evaluate("() => view")
 
 
+def inside(inner: Any, outer: Any) -> bool:
+    """Whether ``inner``'s box lies within ``outer``'s horizontally (a readout must not spill out of its card)."""
+    a, b = inner.bounding_box(), outer.bounding_box()
+    return a["x"] >= b["x"] - 0.5 and a["x"] + a["width"] <= b["x"] + b["width"] + 0.5
+
+
 def until(probe: Any, page: Any, seconds: float = 30) -> Any:
     """Wait (on the page's clock) until ``probe()`` returns something other than None; return it."""
     for _ in range(int(seconds / 0.25)):
@@ -78,7 +84,8 @@ def test_teams_negotiate_with_each_other(open_page: Any, server: Any, net: Any, 
     share = us.locator("#share")
     assert share.bounding_box()["width"] >= 200
     share.fill("0.6")
-    expect(us.locator("#share-out")).to_have_text("60% of your offer tables")
+    expect(us.locator("#share-out")).to_have_text("60% of your tables")
+    assert inside(us.locator("#share-out"), us.locator("#move-card"))
     us.click("#confirm-offer")
     seats = {0: syria, 1: russia}
     proposer = until(lambda: next((a for a, p in seats.items() if view(p)["todo"] == "proposal"), None), syria)
@@ -88,6 +95,7 @@ def test_teams_negotiate_with_each_other(open_page: Any, server: Any, net: Any, 
         assert box.bounding_box()["width"] >= 200
     for out in prop.locator(".field .readout").all():
         assert out.inner_text().strip() and any(ch.isdigit() for ch in out.inner_text())
+        assert inside(out, prop.locator("#move-card"))
     expect(prop.locator("#draft-worth")).to_contain_text("/100")
     prop.click("#propose")
     expect(resp.locator("#offer-worth")).to_contain_text("/100")
