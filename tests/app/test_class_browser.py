@@ -47,7 +47,8 @@ def view(page: Any) -> dict[str, Any]:
 def inside(inner: Any, outer: Any) -> bool:
     """Whether ``inner``'s box lies within ``outer``'s horizontally (a readout must not spill out of its card)."""
     a, b = inner.bounding_box(), outer.bounding_box()
-    return a["x"] >= b["x"] - 0.5 and a["x"] + a["width"] <= b["x"] + b["width"] + 0.5
+    fits = inner.evaluate("e => e.scrollWidth <= e.clientWidth + 1")  # a box's text may overflow the box itself
+    return fits and a["x"] >= b["x"] - 0.5 and a["x"] + a["width"] <= b["x"] + b["width"] + 0.5
 
 
 def until(probe: Any, page: Any, seconds: float = 30) -> Any:
