@@ -133,6 +133,18 @@ class Classroom:
                 reached += 1
         return reached
 
+    def free(self, code: str, actor: int) -> None:
+        """Free a team's seat (a lost laptop): the model plays it until another browser takes it.
+
+        Raises:
+            MoveError: For a seat nobody holds.
+
+        """
+        table = self.table(code)
+        if int(actor) not in table.seats:
+            raise MoveError(f"nobody holds {table.label(int(actor))}'s seat at table {table.code}")
+        self.apply(table, {"kind": "leave", "actor": int(actor)})
+
     def set_round_seconds(self, seconds: float | None) -> None:
         """Set the round clock for tables opened from now on and for the next round of every table.
 

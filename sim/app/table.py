@@ -427,6 +427,7 @@ class Table:
             "waiting_for": [self.label(a) for a in self.waiting()],
             "seats": {sc.actors[a]: (self.seats[a].team if a in self.seats else "model") for a in
                       [*sc.signatories, *self.influencers]},
+            "seat_index": {sc.actors[a]: a for a in [*sc.signatories, *self.influencers]},
             "messages": len(self.messages), "updated": self.updated, "seconds_left": self._seconds_left(),
         }
         if m.running:

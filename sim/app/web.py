@@ -185,6 +185,8 @@ def routes(room: Classroom, solo_rows: Callable[[], list[dict[str, Any]]] = list
             room.pause(codes)
         elif op == "shock":
             return JSONResponse({"reached": room.shock(str(data.get("event")), codes)})
+        elif op == "free":
+            room.free(str(data.get("table")), int(data.get("actor")))
         elif op == "clock":
             secs = data.get("seconds")
             room.set_round_seconds(None if secs in (None, "", 0) else float(secs))

@@ -161,6 +161,12 @@ def test_pause_and_shock_reach_every_table(open_page: Any, server: Any, net: Any
     ins.click("#start")
     for p in pages:
         expect(p.locator("#status")).not_to_contain_text("Paused")
+    # a lost laptop: the instructor frees the seat; the old page says so, the model plays on
+    ins.locator(f"tr[data-code='{codes[0]}'] button.free").click()
+    expect(pages[0].locator("#error")).to_contain_text("not valid any more", timeout=15_000)
+    expect(ins.locator(f"tr[data-code='{codes[0]}']")).to_contain_text("model")
+    net.http_errors = [e for e in net.http_errors if "/api/seat/" not in e]  # the freed link's 404s
+    net.console_errors = [e for e in net.console_errors if "404" not in e]
     net.assert_clean()
 
 

@@ -108,3 +108,16 @@ def test_malformed_requests_are_told_not_crashed(sc) -> None:
                        ("/api/join", {"code": code, "actor": "first", "team": "T"})):
         r = c.post(path, json=body)
         assert r.status_code == 400 and r.json()["error"], (path, body, r.text)
+
+
+def test_a_freed_seat_goes_to_the_model_then_to_a_new_team(sc) -> None:
+    c, room = client(sc)
+    h = {"X-Sim-Token": TOKEN}
+    code = room.create(1)[0]
+    old = c.post("/api/join", json={"code": code, "actor": 1, "team": "Moscow"}).json()["secret"]
+    assert c.post("/api/console", json={"op": "free", "table": code, "actor": 0}, headers=h).status_code == 400
+    assert c.post("/api/console", json={"op": "free", "table": code, "actor": 1}, headers=h).json() == {"ok": True}
+    assert c.get(f"/api/seat/{old}").status_code == 404  # the old link no longer moves for Russia
+    new = c.post("/api/join", json={"code": code, "actor": 1, "team": "Moscow again"}).json()
+    assert c.get(f"/api/seat/{new['secret']}").json()["team"] == "Moscow again"
+    assert [e["kind"] for e in room.tables[code].log] == ["join", "leave", "join"]
