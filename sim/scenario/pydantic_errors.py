@@ -41,7 +41,7 @@ def pydantic_problems(exc: Any, res: Resolved) -> list[Problem]:
         One problem per place, in pydantic's order.
 
     """
-    errors = exc.errors(include_url=False)
+    errors = _matching_branches(exc.errors(include_url=False), res.data)
     typos = _typo_pairs(errors, res.data)
     problems: list[Problem] = []
     seen: set[tuple[Any, ...]] = set()
@@ -64,6 +64,71 @@ def pydantic_problems(exc: Any, res: Resolved) -> list[Problem]:
         file, line = res.loc(target)
         problems.append(Problem(file, line, format_path(target, res.data), message))
     return problems
+
+
+def _branch(key: Any) -> str | None:
+    """The kind of a union member tag in a location ('literal', 'dict', 'list'), None for a data key."""
+    if isinstance(key, str) and "[" in key:
+        kind = key.split("[", 1)[0]
+        return {"tuple": "list", "set": "list"}.get(kind, kind)
+    return None
+
+
+def _fits(kind: str, value: Any) -> bool:
+    """Whether a value has the shape a union member expects (a mapping for dict[...], text for literal[...])."""
+    if kind == "dict":
+        return isinstance(value, dict)
+    if kind == "list":
+        return isinstance(value, list)
+    if kind == "literal":
+        return not isinstance(value, dict | list)
+    return True
+
+
+def _matching_branches(errors: list[dict[str, Any]], data: Any) -> list[dict[str, Any]]:
+    """Keep, for a value that fails a union (``a | b``), only the members of its own shape.
+
+    ``weights: capability | equal | {actor: weight > 0}`` given ``{syria: 0}`` fails both
+    members; the user needs the mapping member's complaint ("syria: should be greater than
+    0"), not that a mapping is not one of the words. When no member fits, all are kept.
+    """
+    def split(err: dict[str, Any]) -> tuple[tuple[Any, ...], str] | None:
+        loc = tuple(err["loc"])
+        for i, key in enumerate(loc):
+            kind = _branch(key)
+            if kind is not None:
+                return loc[:i], kind
+        return None
+
+    def value_at(path: tuple[Any, ...]) -> Any:
+        node = data
+        for key in path:
+            there = (isinstance(node, dict) and key in node) or (
+                isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node))
+            if there:
+                node = node[key]
+            elif not (isinstance(key, str) and key in _MEMBER_TAGS):
+                return _NOWHERE
+        return node
+
+    fitting: dict[tuple[Any, ...], bool] = {}
+    for err in errors:
+        where = split(err)
+        if where is not None:
+            node = value_at(where[0])
+            fitting[where[0]] = fitting.get(where[0], False) or (node is not _NOWHERE and _fits(where[1], node))
+    kept = []
+    for err in errors:
+        where = split(err)
+        if where is not None and fitting.get(where[0]):
+            node = value_at(where[0])
+            if node is not _NOWHERE and not _fits(where[1], node):
+                continue  # another member of this union has the value's shape: its complaint is the one
+        kept.append(err)
+    return kept
+
+
+_NOWHERE = object()
 
 
 # --- messages ---------------------------------------------------------------------------
@@ -282,7 +347,7 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
                                                          and 0 <= key < len(node)):
             node = node[key]
             out.append(key)
-        elif isinstance(key, str) and key in _MEMBER_TAGS:
+        elif isinstance(key, str) and (key in _MEMBER_TAGS or _branch(key) is not None):
             continue
         else:
             out.append(key)
