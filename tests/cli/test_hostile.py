@@ -80,6 +80,10 @@ FLAGS = [
      "1,000,000,000,000 replications is above the hard limit of 20,000,000 (the outcomes alone would need about"),
     ("hard-replications-30M", ["run", "{V}", "-n", "30000000", "--allow-large"], "--allow-large does not lift it"),
     ("large-replications", ["run", "{V}", "-n", "300000"], "pass --allow-large if you mean it"),
+    ("large-sensitivity", ["sensitivity", "{V}", "--indicator", "tartus_retained", "--samples", "4096", "-n", "1000"],
+     "points × 1,000 replications = 20,480,000 is above 10,000,000; pass --allow-large if you mean it"),
+    ("hard-sensitivity", ["sensitivity", "{V}", "--indicator", "tartus_retained", "--samples", "65536", "-n",
+                          "100000", "--allow-large"], "--allow-large does not lift it"),
 ]
 
 

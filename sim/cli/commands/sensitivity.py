@@ -42,7 +42,8 @@ def main(args: argparse.Namespace) -> int:
     total = args.samples * (d + 2) * reps
     with executor_for(args, total) as ex, Bar(total, f"{sc.name}: {args.samples * (d + 2)} points", args.quiet) as bar:
         res = sensitivity(sc, args.indicator, n=args.samples, replications=reps, seed=args.seed, which=args.factors,
-                          executor=ex, progress=bar, out_root=args.out, plots=not args.no_plots, command=sys.argv)
+                          executor=ex, progress=bar, out_root=args.out, plots=not args.no_plots, command=sys.argv,
+                          allow_large=args.allow_large)
     if args.json:
         return emit_json("sensitivity", res.folder, {"output": res.output, "mean": res.mean, "variance": res.variance,
                                                      "n": res.n, "replications": res.replications, "seed": res.seed,
