@@ -48,8 +48,11 @@ def block_memory(sc: Any) -> int:
     return 120 * sc.spec.run.block_size * sc.space.n_packages() * len(sc.actors)
 
 
-def check_replications(replications: int, *, allow_large: bool = False, where: str | None = None) -> None:
+def check_replications(replications: int, *, allow_large: bool = False, where: str | None = None,
+                       issues: int = 8) -> None:
     """Refuse more than :data:`LARGE_REPLICATIONS` replications without ``allow_large``.
+
+    ``issues`` sizes the memory estimate in the message (the scenario's, where known).
 
     Raises:
         UsageError: ``[<where>: ]<n> replications is above ...``.
@@ -60,7 +63,7 @@ def check_replications(replications: int, *, allow_large: bool = False, where: s
         raise UsageError(f"{at}{replications!r} replications; allowed: a whole number of at least 1")
     if replications > HARD_REPLICATIONS:
         raise UsageError(f"{at}{replications:,} replications is above the hard limit of {HARD_REPLICATIONS:,} "
-                         f"(the outcomes alone would need about {_gib(result_memory(replications))}); "
+                         f"(the outcomes alone would need about {_gib(result_memory(replications, issues))}); "
                          "--allow-large does not lift it: split the run or use fewer replications")
     if replications > LARGE_REPLICATIONS and not allow_large:
         raise UsageError(f"{at}{replications:,} replications is above "
@@ -83,7 +86,8 @@ def check_size(sc: Any, replications: int | None = None, *, allow_large: bool = 
         UsageError: Too many replications, or blocks too large for memory, without ``allow_large``.
 
     """
-    check_replications(replications or sc.spec.run.replications, allow_large=allow_large, where=sc.file)
+    check_replications(replications or sc.spec.run.replications, allow_large=allow_large, where=sc.file,
+                       issues=len(sc.space.issues))
     if allow_large:
         return
     need = block_memory(sc)
@@ -110,7 +114,7 @@ def check_sweep_size(sc: Any, points: int, replications: int, *, allow_large: bo
     if total > HARD_SWEEP:
         raise UsageError(f"{sc.file}: {points:,} points × {replications:,} replications = {total:,} is above the "
                          f"hard limit of {HARD_SWEEP:,} (the outcomes alone would need about "
-                         f"{_gib(result_memory(total))}); --allow-large does not lift it")
+                         f"{_gib(result_memory(total, len(sc.space.issues)))}); --allow-large does not lift it")
     if total > LARGE_SWEEP and not allow_large:
         raise UsageError(f"{sc.file}: {points:,} points × {replications:,} replications "
                          f"= {total:,} is above {LARGE_SWEEP:,}; pass --allow-large if you mean it")
