@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -189,7 +190,7 @@ def load_scenario(path: str | Path, *, max_nodes: int | None = None) -> Scenario
     problems: list[Problem] = []
     compiled = _compile(spec, res, problems)
     if problems:
-        raise ScenarioError(_sorted(problems))
+        raise ScenarioError(_sorted(_fold_removed(problems, res)))
     digest = hashlib.sha256()
     for f in res.files:
         digest.update(Path(f).read_bytes())
@@ -197,6 +198,33 @@ def load_scenario(path: str | Path, *, max_nodes: int | None = None) -> Scenario
     return Scenario(spec=spec, file=str(path), files=tuple(res.files), sha256=digest.hexdigest(),
                     resolved=json.loads(json.dumps(res.data, default=str)), annotations=annotations,
                     **compiled)
+
+
+_NAMED = re.compile(r"^no (issue|actor|event) named '([^']+)'")
+
+
+def _fold_removed(problems: list[Problem], res: Resolved) -> list[Problem]:
+    """Report uses of an item a variant removed once, at the ``remove:`` line, listing every use.
+
+    Removing an issue the base still refers to would otherwise give one "no issue named"
+    line per use, each pointing into the base file, none at the line that caused them.
+    """
+    uses: dict[tuple[str, str], list[Problem]] = {}
+    rest = []
+    for p in problems:
+        m = _NAMED.match(p.message)
+        key = (m.group(1) + "s", m.group(2)) if m else None
+        if key is not None and key in res.removed:
+            uses.setdefault(key, []).append(p)
+        else:
+            rest.append(p)
+    for (section, name), found in uses.items():
+        file, line = res.removed[(section, name)]
+        where = ", ".join(f"{p.path} ({Path(p.file).name}:{p.line})" for p in found)
+        rest.append(Problem(file, line, f"{section}[{name}]",
+                            f"removed here, but still used by {where}; remove or change those uses in this file "
+                            f"too, or keep the {section[:-1]}"))
+    return rest
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
@@ -268,7 +296,7 @@ class _Sections:
         if name in self.infos:
             return True
         close = difflib.get_close_matches(name, self.issue_names, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        hint = f"; did you mean '{close[0]}'?" if close else ";"
         self.bad(path, f"no issue named '{name}'{hint} allowed: {', '.join(self.issue_names)}")
         return False
 

@@ -37,6 +37,8 @@ class Resolved:
         self.locs: dict[PathKey, Loc] = {}
         self.annotations: dict[PathKey, dict[str, str]] = {}
         self.files: list[str] = []
+        # (list, name) → where a variant removed it: a later "no issue named X" points there
+        self.removed: dict[tuple[str, str], Loc] = {}
 
     def loc(self, path: PathKey) -> Loc:
         """File and line of a path, or of its nearest located ancestor."""
@@ -112,6 +114,7 @@ def _merge(res: Resolved, base: Any, doc: SourceDoc, over: Any, src: PathKey, ds
                                                  f"remove: no item with {key} '{val[key]}' in the base; "
                                                  f"allowed: {', '.join(map(str, names))}")])
                 removed.add(val[key])
+                res.removed[(".".join(map(str, dst)), str(val[key]))] = (doc.file, doc.line_of((*src, j)))
                 continue
             if val[key] in names:
                 i = names.index(val[key])
