@@ -94,6 +94,8 @@ class Scenario:
         budgets: Compiled budgets (continuous deal issues sharing one sum).
         shape_scale: (A, I) money shapes' loss scale ``k`` (None: every issue linear in loss).
         shape_power: (A, I) concave shapes' power ``r`` of closeness (None: none concave).
+        lines: Field path → (file, line) it came from, for messages about valid files
+            (``validate --strict``); not compared, not in the manifest.
 
     """
 
@@ -118,6 +120,11 @@ class Scenario:
     budgets: tuple[BudgetRule, ...] = ()
     shape_scale: np.ndarray | None = None
     shape_power: np.ndarray | None = None
+    lines: dict[str, tuple[str, int | None]] = field(default_factory=dict, repr=False, compare=False)
+
+    def where(self, path: str) -> tuple[str, int | None]:
+        """File and line a field path (as :meth:`assumptions` writes it) came from."""
+        return self.lines.get(path, (self.file, None))
 
     @property
     def timing(self) -> Calendar | None:
@@ -197,7 +204,7 @@ def load_scenario(path: str | Path, *, max_nodes: int | None = None) -> Scenario
     annotations = {format_path(k, res.data): v for k, v in res.annotations.items()}
     return Scenario(spec=spec, file=str(path), files=tuple(res.files), sha256=digest.hexdigest(),
                     resolved=json.loads(json.dumps(res.data, default=str)), annotations=annotations,
-                    **compiled)
+                    lines={format_path(k, res.data): v for k, v in res.locs.items()}, **compiled)
 
 
 _NAMED = re.compile(r"^no (issue|actor|event) named '([^']+)'")

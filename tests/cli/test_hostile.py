@@ -302,3 +302,14 @@ def test_a_file_size_limit_is_one_line_and_leaves_nothing(tmp_path: Path) -> Non
     line = one_line(done.returncode, done.stdout, done.stderr)
     assert "ulimit -f" in line
     assert not any(p.is_dir() for p in out.glob("*/*"))
+
+
+def test_strict_names_the_line_of_every_bare_number_even_in_a_variant(tmp_path: Path, capsys) -> None:
+    """``validate --strict``: each number without note/source at its file and line (the variant's own line)."""
+    (tmp_path / "base.yaml").write_text(VALID.read_text())
+    (tmp_path / "v.yaml").write_text("extends: base.yaml\nname: v\nactors:\n  - name: russia\n    patience: 0.9\n")
+    code, _, err = cli(["validate", "--strict", str(tmp_path / "v.yaml")], capsys)
+    lines = err.strip().splitlines()
+    assert code == 2 and lines and all(ln.startswith("error: ") for ln in lines)
+    assert f"error: {tmp_path / 'v.yaml'}:5: actors[russia].patience: the number 0.9 has no note: or source:" in lines
+    assert all(":" in ln.split(" ")[1].rstrip(":") for ln in lines), "every line names file:line"

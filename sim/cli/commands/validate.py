@@ -35,7 +35,9 @@ def main(args: argparse.Namespace) -> int:
         bare = [r for r in sc.assumptions() if not r["note"] and not r["source"]]
         if args.strict and bare:
             for r in bare:
-                print(f"error: {path}: {r['path']}: the number {r['value']} has no note: or source:", file=sys.stderr)
+                file, line = sc.where(r["path"])
+                at = f"{file}:{line}" if line is not None else str(file)
+                print(f"error: {at}: {r['path']}: the number {r['value']} has no note: or source:", file=sys.stderr)
             status = 2
             continue
         extra = f"; {len(bare)} numbers without note/source" if bare else ""
