@@ -90,11 +90,13 @@ def indicators(summaries: dict[str, dict[str, Any]], title: str) -> Any:
         err = [np.clip(p - lo, 0, 1), np.clip(hi - p, 0, 1)]
         ax.errorbar(p, yy, xerr=err, fmt="none", ecolor="black", elinewidth=1, capsize=2)
         if len(series) <= 3:
-            for yi, pi, hii in zip(yy, p, hi, strict=True):
-                ax.text(min(hii + 0.01, 0.93), yi, f"{pi:.0%}", va="center", fontsize=8)
+            for yi, pi, hii in zip(yy, p, hi, strict=True):  # right of the whisker, never on it
+                ax.text(hii + 0.012, yi, f"{pi:.0%}", va="center", fontsize=8)
     ax.set_yticks(y, labels)
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("probability (bars: 95% Wilson interval)")
+    ax.set_xlim(0, 1.1)  # room for a label right of a whisker that reaches 100%
+    ax.set_xticks(np.linspace(0, 1, 6), [f"{v:.0%}" for v in np.linspace(0, 1, 6)])
+    ax.spines["right"].set_visible(False)
+    ax.set_xlabel("probability (whiskers: 95% Wilson interval)")
     ax.set_title(title)
     if len(series) > 1:
         ax.legend(loc="lower right", fontsize=8, frameon=False)

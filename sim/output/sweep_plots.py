@@ -18,6 +18,8 @@ from sim.analysis.summaries import wilson
 from sim.experiments.discovery import _categorical, encode
 from sim.output.plots import PALETTE, _plt, save
 
+TITLE_CHARS = 42  # a panel title wraps here: side by side, longer ones ran into each other
+
 MAX_FAMILY = 6
 MAX_ANNOTATED = 12
 BINS = 10
@@ -121,7 +123,7 @@ def lever_curve(summary: dict[str, Any], lever: str, indicators: list[str]) -> A
             ax.plot(xs, ps, marker="o", ms=3, color=PALETTE[0],
                     label="P" if len(others) == 0 else "P, other levers pooled")
         ax.set_ylim(-0.02, 1.02)
-        ax.set_title(summary["indicators"][ind], fontsize=9)
+        ax.set_title(textwrap.fill(summary["indicators"][ind], TITLE_CHARS), fontsize=9)
         ax.set_xlabel(_axis_label(lv), fontsize=8)
         ax.set_ylabel("probability")
         _ticks(ax, lv)
@@ -185,7 +187,7 @@ def heatmap(summary: dict[str, Any], levers: tuple[str, str], indicators: list[s
         ax.set_ylabel(_axis_label(ly), fontsize=8)
         _ticks(ax, lx, "x")
         _ticks(ax, ly, "y")
-        ax.set_title(title, fontsize=9)
+        ax.set_title("\n".join(textwrap.fill(part, TITLE_CHARS) for part in title.split("\n")), fontsize=9)
     if mesh is not None:
         cbar = fig.colorbar(mesh, ax=list(axes), shrink=0.9, pad=0.02)
         cbar.set_label("probability")

@@ -60,3 +60,20 @@ def test_talks_that_all_end_in_round_one_are_said_in_words() -> None:
     assert "ended in the first round" in _texts(fig)
     ticks = [t.get_text() for ax in fig.axes if ax.axison for t in ax.get_xticklabels()]
     assert ticks and all("." not in t for t in ticks)  # whole rounds, not 0.94596...
+
+
+def test_indicator_labels_sit_right_of_their_whiskers_and_inside_the_axes() -> None:
+    """A label on a bar near 100% used to be drawn over its whisker."""
+    from sim.output.plots import indicators
+
+    inds = {f"i{k}": {"label": f"indicator {k}", "p": p, "lo": max(0.0, p - 0.02), "hi": min(1.0, p + 0.02)}
+            for k, p in enumerate((0.0, 0.5, 0.93, 0.99, 1.0))}
+    fig = indicators({"one": {"indicators": inds}}, "t")
+    ax = fig.axes[0]
+    texts = [t for t in ax.texts if t.get_text().endswith("%")]
+    assert len(texts) == len(inds)
+    for t, ind in zip(sorted(texts, key=lambda t: -t.get_position()[1]), inds.values(), strict=True):
+        x = t.get_position()[0]
+        assert x > ind["hi"], (t.get_text(), x, ind["hi"])
+        assert x + 0.05 < ax.get_xlim()[1]  # room for the text itself
+
