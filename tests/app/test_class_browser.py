@@ -195,3 +195,23 @@ def test_warm_up_patience_shifts_the_split(browser: Any, ready: None, net: Any) 
         page.close()
         assert "Traceback" not in srv.log()
     net.assert_clean()
+
+
+def test_the_console_lists_solo_role_plays_and_exports_them(open_page: Any, server: Any, net: Any) -> None:
+    """A student's solo game against the model appears in the console (actor, seed, outcome) and the JSON export."""
+    from tests.app.test_browser import wait_ready
+    from tests.app.test_solo_browser import finish_as_syria
+
+    solo = open_page()
+    wait_ready(solo)
+    solo.locator(".rp-play-syria").click()
+    finish_as_syria(solo)
+    ins = open_page(f"instructor?token={server.token}")
+    row = ins.locator("#solo-table tr", has_text="deal in round 2")
+    expect(row.first).to_contain_text("syria")
+    expect(row.first).to_contain_text(str(20250101))
+    req = urllib.request.Request(server.url + "api/console/export.json", headers={"X-Sim-Token": server.token})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        data = json.load(r)
+    assert any(s["actor"] == "syria" and s["outcome"].startswith("deal in round 2") for s in data["solo"])
+    net.assert_clean()
