@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engine import budget
-from sim.engine.moves import status_quo_flow, unilateral_moves
+from sim.engine.moves import action_utilities, status_quo_flow, status_quo_terms, unilateral_moves
 from sim.engine.state import State
 from sim.engine.utility import (
     fill_linked,
@@ -357,7 +357,6 @@ class Planner:
         st = full if rows is None else _subset(full, rows)
         n, A, P, T = st.n, len(sc.actors), len(sc.signatories), self.T
         sig = np.asarray(sc.signatories)
-        space = sc.space
         if plan is None:
             plan = Plan(
                 value=np.zeros((T + 2, full.n, A)), reservation=np.zeros((T + 1, full.n, A)),
@@ -374,96 +373,40 @@ class Planner:
             )
         sel = slice(None) if rows is None else rows
 
-        # Continuous issues: utility of every actor along every proposer's concession line.
-        ic = list(path_issues(sc))
-        target = np.zeros((n, P, len(ic)))
-        for s, p in enumerate(sig):
-            others = [q for q in sig if q != p]
-            w = st.salience[:, others][:, :, ic]
-            x = st.ideal[:, others][:, :, ic]
-            wsum = w.sum(axis=1)
-            own = st.ideal[:, p][:, ic]
-            target[:, s] = np.where(wsum > 0, (w * x).sum(axis=1) / np.where(wsum > 0, wsum, 1.0), own)
-        plan.target[sel] = target
-        own = st.ideal[:, sig][:, :, ic]  # (n, P, Ic)
-        seg_start, seg_len = concession_path(st, sc, own, target)
-        plan.seg_start[sel] = seg_start
-        plan.seg_len[sel] = seg_len
-        frac = path_fraction(self.grid[None, None, :, None], seg_start[:, :, None, :], seg_len[:, :, None, :])
-        line = own[:, :, None, :] + frac * (target - own)[:, :, None, :]  # (n, P, G, Ic)
-        val = issue_value(line[:, None], st.ideal[:, :, None, None, ic], st.shape[None, :, None, None, None],
-                          **shapes_at(st, lambda a: a[:, :, None, None, ic]))
-        cont = np.einsum("nai,napgi->napg", st.salience[:, :, ic], val)  # (n, A, P, G)
-        cmax = np.maximum.accumulate(cont, axis=3)
-        tau_lo, tau_hi = self._tau_bounds(own, target, seg_start, seg_len)
+        # Everything below up to the backward induction reads only the parameters that
+        # private types and the menu auction leave alone, so a replication's worlds and the
+        # auction's solves share it (:func:`_shared`: looked up by the arrays' contents).
+        sh = _shared(self, st)
+        plan.target[sel] = sh.target
+        plan.seg_start[sel] = sh.seg_start
+        plan.seg_len[sel] = sh.seg_len
+        cont, cmax, tau_lo, tau_hi = sh.cont, sh.cmax, sh.tau_lo, sh.tau_hi
+        kept, inverse, d_deal = sh.kept, sh.inverse, sh.d_deal
+        linked_key = b"".join(a.tobytes() for a in (st.floor, st.credibility, st.status_quo))
 
-        # Discrete deal packages (the scenario's, shared by every batch): their utility.
-        tab = package_table(sc)
-        kept, pk_terms, inverse, base, static_feas = tab.kept, tab.terms, tab.inverse, tab.base, tab.feas
-        id_ = list(space.deal_disc)
-        U = len(tab.base)
-        if id_:
-            vd = issue_value(tab.values[None, None], st.ideal[:, :, None, id_], st.shape[None, :, None, None],
-                             **shapes_at(st, lambda a: a[:, :, None, id_]))
-            d_deal = np.einsum("nai,naki->nak", st.salience[:, :, id_], vd)
-        else:
-            d_deal = np.zeros((n, A, 1))
-        drop = dominated(tab, st, list(sig))
-        if drop.any():
-            keep = np.flatnonzero(~drop)
-            kept, pk_terms, inverse = kept[keep], pk_terms[keep], inverse[keep]
-            static_feas, d_deal = static_feas[:, keep], d_deal[:, :, keep]
+        flows = sc.timing is not None and sc.timing.flows
 
-        # The package search reads signatories only, so the (n, P, K) arrays hold their rows
-        # (by slot); other actors' values are read at the chosen package alone.
-        il = [r.issue for r in sc.linkage]
-        d_sig = d_deal[:, sig]
-        feas_sig = static_feas[sig]
-        cache: dict[bytes, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = {}
-        vl = np.empty((n, A, U, len(il)))  # each actor's value of each linked offer
-        seen = np.full((n, U, len(il)), np.nan)  # the offers vl holds (nan: none yet)
-
-        def packages_at(gen: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-            """Signatories' package utilities (n, P, K), red lines kept (P, K) or (n, P, K), linked part."""
-            key = gen.tobytes()
-            if key not in cache:
-                if not sc.linkage:
-                    entry = (d_sig, feas_sig, None)
-                else:
-                    lv = linked_values(sc, st, np.broadcast_to(base[None], (n, U, base.shape[1])), gen)
-                    for l, issue in enumerate(il):  # only offers that moved (escalation) change value
-                        if not np.array_equal(lv[..., l], seen[..., l]):
-                            vl[..., l] = issue_value(lv[:, None, :, l], st.ideal[:, :, None, issue],
-                                                     st.shape[None, :, None],
-                                                     **shapes_at(st, lambda a, i=issue: a[:, :, None, i]))
-                            seen[..., l] = lv[..., l]
-                    lin = np.einsum("nai,naki->nak", st.salience[:, :, il], vl)  # (n, A, U)
-                    feas = (self._linked_red_lines(pk_terms, lv[:, inverse], il, static_feas)[:, sig]
-                            if tab.linked_red_lines else feas_sig)
-                    entry = (d_sig + lin[:, sig].take(inverse, axis=2), feas, lin)
-                cache.clear()
-                cache[key] = entry
-            return cache[key]
+        def round_values(gen: np.ndarray) -> tuple:
+            """:meth:`_Shared.round_values` at ``gen``, worked out once for every world and solve."""
+            return sh.at(gen, linked_key, lambda: sh.round_values(st, gen))
 
         # Backward induction.
         gen_T = generosity_at(st, T - t0)
-        flow = status_quo_flow(sc, st, gen_T)  # (n, A), None without timing
-        if flow is None:
-            sq_terms = fill_linked(sc, st, st.status_quo, gen_T)
-            value_next = utilities(st, sq_terms)
+        if not flows:
+            value_next = utilities(st, status_quo_terms(sc, st, gen_T))
         else:  # after the horizon the standing status quo goes on: its flow forever
-            value_next = flow
+            value_next = status_quo_flow(sc, st, gen_T, round_values(gen_T)[3])
         plan.value[T + 1, sel] = value_next
         delta = st.patience
         rows_idx = np.arange(n)
         for t in range(T, t0 - 1, -1):
             gen = generosity_at(st, t - t0)
-            d_pk, feas, lin = packages_at(gen)
-            if flow is None:
+            d_pk, feas, lin, u_sq, ends = round_values(gen)
+            if not flows:
                 cont_v = delta * value_next
             else:
-                cont_v = (1.0 - delta) * status_quo_flow(sc, st, gen) + delta * value_next
-            moves = unilateral_moves(sc, st, gen, cont_v)
+                cont_v = (1.0 - delta) * status_quo_flow(sc, st, gen, u_sq) + delta * value_next
+            moves = unilateral_moves(sc, st, gen, cont_v, ends)
             b, turn_v = moves.refusal_value, moves.turn_value
             reserve = np.maximum(b, cont_v)
             plan.reservation[t, sel] = reserve
@@ -625,6 +568,142 @@ class Planner:
         for a, c in extra:
             feas[:, a] &= compare(lv[:, :, il.index(c.issue)], c.op, c.value)
         return feas
+
+
+
+class _Shared:
+    """What a solve reads that depends only on ideals, saliences and utility shapes (and the scenario).
+
+    Private types and the menu auction change outside options, patience or generosity,
+    never these, so every world of a block and every solve of the auction finds the same
+    arrays here instead of computing them again (the same operations on the same numbers:
+    results are bit-identical). Per round, the packages' values at a generosity
+    (:meth:`packages`) are kept too, keyed by that generosity and the other parameters the
+    linked offers read.
+    """
+
+    def __init__(self, planner: Planner, st: State) -> None:
+        sc = planner.sc
+        self.sc = sc
+        n, A, P = st.n, len(sc.actors), len(sc.signatories)
+        sig = np.asarray(sc.signatories)
+        space = sc.space
+
+        # Continuous issues: utility of every actor along every proposer's concession line.
+        ic = list(path_issues(sc))
+        target = np.zeros((n, P, len(ic)))
+        for s, p in enumerate(sig):
+            others = [q for q in sig if q != p]
+            w = st.salience[:, others][:, :, ic]
+            x = st.ideal[:, others][:, :, ic]
+            wsum = w.sum(axis=1)
+            own = st.ideal[:, p][:, ic]
+            target[:, s] = np.where(wsum > 0, (w * x).sum(axis=1) / np.where(wsum > 0, wsum, 1.0), own)
+        self.target = target
+        own = st.ideal[:, sig][:, :, ic]  # (n, P, Ic)
+        seg_start, seg_len = concession_path(st, sc, own, target)
+        self.seg_start, self.seg_len = seg_start, seg_len
+        frac = path_fraction(planner.grid[None, None, :, None], seg_start[:, :, None, :], seg_len[:, :, None, :])
+        line = own[:, :, None, :] + frac * (target - own)[:, :, None, :]  # (n, P, G, Ic)
+        val = issue_value(line[:, None], st.ideal[:, :, None, None, ic], st.shape[None, :, None, None, None],
+                          **shapes_at(st, lambda a: a[:, :, None, None, ic]))
+        self.cont = np.einsum("nai,napgi->napg", st.salience[:, :, ic], val)  # (n, A, P, G)
+        self.cmax = np.maximum.accumulate(self.cont, axis=3)
+        self.tau_lo, self.tau_hi = planner._tau_bounds(own, target, seg_start, seg_len)
+
+        # Discrete deal packages (the scenario's, shared by every batch): their utility.
+        tab = package_table(sc)
+        kept, pk_terms, inverse, static_feas = tab.kept, tab.terms, tab.inverse, tab.feas
+        id_ = list(space.deal_disc)
+        if id_:
+            vd = issue_value(tab.values[None, None], st.ideal[:, :, None, id_], st.shape[None, :, None, None],
+                             **shapes_at(st, lambda a: a[:, :, None, id_]))
+            d_deal = np.einsum("nai,naki->nak", st.salience[:, :, id_], vd)
+        else:
+            d_deal = np.zeros((n, A, 1))
+        drop = dominated(tab, st, list(sig))
+        if drop.any():
+            keep = np.flatnonzero(~drop)
+            kept, pk_terms, inverse = kept[keep], pk_terms[keep], inverse[keep]
+            static_feas, d_deal = static_feas[:, keep], d_deal[:, :, keep]
+        self.tab, self.planner = tab, planner
+        self.kept, self.pk_terms, self.inverse, self.static_feas, self.d_deal = (kept, pk_terms, inverse,
+                                                                                static_feas, d_deal)
+
+        # The package search reads signatories only, so the (n, P, K) arrays hold their rows
+        # (by slot); other actors' values are read at the chosen package alone.
+        self.il = [r.issue for r in sc.linkage]
+        self.d_sig = d_deal[:, sig]
+        self.feas_sig = static_feas[sig]
+        U = len(tab.base)
+        self.vl = np.empty((n, A, U, len(self.il)))  # each actor's value of each linked offer
+        self.seen = np.full((n, U, len(self.il)), np.nan)  # the offers vl holds (nan: none yet)
+        self.rounds: dict[bytes, tuple] = {}  # generosity and linkage parameters -> round_values
+        self.limit = planner.T + 1  # one solve's rounds: the next world finds them all
+
+    def at(self, gen: np.ndarray, key: bytes, make):
+        """The entry for generosity ``gen`` under linkage parameters ``key``, made by ``make()`` if new."""
+        k = gen.tobytes() + key
+        hit = self.rounds.pop(k, None)
+        if hit is None:
+            hit = make()
+            if len(self.rounds) >= self.limit:  # keep the most recent ones
+                self.rounds.pop(next(iter(self.rounds)))
+        self.rounds[k] = hit
+        return hit
+
+    def round_values(self, st: State, gen: np.ndarray) -> tuple:
+        """What a round at generosity ``gen`` reads that no private type changes.
+
+        Returns:
+            The signatories' package utilities (n, P, K), red lines kept (P, K) or (n, P, K)
+            and the linked offers' part (n, A, U) or None (:meth:`packages`); every actor's
+            utility (n, A) of the standing status quo (None without timing flows), and of
+            each action's terms (a list).
+
+        """
+        sc = self.sc
+        flows = sc.timing is not None and sc.timing.flows
+        u_sq = utilities(st, status_quo_terms(sc, st, gen)) if flows else None
+        return (*self.packages(st, gen), u_sq, action_utilities(sc, st, gen))
+
+    def packages(self, st: State, gen: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Signatories' package utilities (n, P, K), red lines kept (P, K) or (n, P, K), linked part."""
+        sc, tab = self.sc, self.tab
+        if not sc.linkage:
+            return (self.d_sig, self.feas_sig, None)
+        sig = np.asarray(sc.signatories)
+        n, il, base, inverse, vl, seen = st.n, self.il, tab.base, self.inverse, self.vl, self.seen
+        lv = linked_values(sc, st, np.broadcast_to(base[None], (n, len(base), base.shape[1])), gen)
+        for l, issue in enumerate(il):  # only offers that moved (escalation) change value
+            if not np.array_equal(lv[..., l], seen[..., l]):
+                vl[..., l] = issue_value(lv[:, None, :, l], st.ideal[:, :, None, issue],
+                                         st.shape[None, :, None],
+                                         **shapes_at(st, lambda a, i=issue: a[:, :, None, i]))
+                seen[..., l] = lv[..., l]
+        lin = np.einsum("nai,naki->nak", st.salience[:, :, il], vl)  # (n, A, U)
+        feas = (self.planner._linked_red_lines(self.pk_terms, lv[:, inverse], il, self.static_feas)[:, sig]
+                if tab.linked_red_lines else self.feas_sig)
+        return (self.d_sig + lin[:, sig].take(inverse, axis=2), feas, lin)
+
+
+_SHARED: dict[bytes, tuple[Scenario, _Shared]] = {}
+
+
+def _shared(planner: Planner, st: State) -> _Shared:
+    """The :class:`_Shared` arrays of ``st`` (found by the contents of what they read, else built)."""
+    sc = planner.sc
+    parts = [st.ideal, st.salience, st.shape] + [a for a in (st.scale, st.power) if a is not None]
+    key = b"".join([np.asarray(a.shape).tobytes() + a.tobytes() for a in parts]
+                   + [str((id(sc), planner.T, st.scale is None, st.power is None)).encode()])
+    hit = _SHARED.get(key)
+    if hit is not None and hit[0] is sc:
+        return hit[1]
+    if len(_SHARED) >= 2:  # the current block's, and the one before (re-plans of a subset)
+        _SHARED.pop(next(iter(_SHARED)))
+    sh = _Shared(planner, st)
+    _SHARED[key] = (sc, sh)
+    return sh
 
 
 def budget_utilities(st: State, sc: Scenario, alloc: np.ndarray) -> np.ndarray:
