@@ -381,6 +381,7 @@ class Planner:
         plan.seg_start[sel] = sh.seg_start
         plan.seg_len[sel] = sh.seg_len
         cont, cmax, tau_lo, tau_hi = sh.cont, sh.cmax, sh.tau_lo, sh.tau_hi
+        self._curves = sh.curves
         kept, inverse, d_deal = sh.kept, sh.inverse, sh.d_deal
         linked_key = b"".join(a.tobytes() for a in (st.floor, st.credibility, st.status_quo))
 
@@ -478,7 +479,8 @@ class Planner:
         rows_idx = np.arange(n)
         need = thr[:, :, None] - d_pk[:, rs]  # (n, J, K)
         need = np.where(feas[..., rs, :], need, np.inf)
-        tau_j = _invert(cmax[:, resp, s], need, self.grid)  # (n, J, K)
+        curves = self._curves[s]
+        tau_j = _invert(cmax[:, resp, s], need, self.grid, curves)  # (n, J, K)
         if self.quota is None:
             tau = np.maximum(tau_j.max(axis=1), tau_lo[:, s, None])
             ok = (tau <= tau_hi[:, s, None] + 1e-12) & feas[..., s, :] & np.isfinite(tau)
@@ -487,7 +489,7 @@ class Planner:
             tau = np.maximum(cheapest, tau_lo[:, s, None])
             ok = (tau <= tau_hi[:, s, None] + 1e-12) & feas.all(axis=-2) & np.isfinite(tau)
         tau_c = np.clip(np.where(ok, tau, 0.0), 0.0, 1.0)
-        own_u = d_pk[:, s] + _interp_grid(cont[:, p, s][:, None], tau_c)[:, 0]  # (n, K)
+        own_u = d_pk[:, s] + _interp_grid(cont[:, p, s][:, None], tau_c, curves.own)[:, 0]  # (n, K)
         own_u = np.where(ok, own_u, -np.inf)
         k = own_u.argmax(axis=1)
         best = own_u[rows_idx, k]
@@ -497,7 +499,7 @@ class Planner:
         d_k = d_deal[rows_idx, :, k]  # (n, A) every actor's value of the chosen package
         if lin is not None:
             d_k = d_k + lin[rows_idx, :, inverse[k]]
-        u_offer = d_k + _interp_grid(cont[:, :, s], tau_k[:, None])[:, :, 0]  # (n, A)
+        u_offer = d_k + _interp_grid(cont[:, :, s], tau_k[:, None], curves.everyone)[:, :, 0]  # (n, A)
         return k, best, k_full, tau_k, u_offer
 
     def _tau_bounds(self, own: np.ndarray, target: np.ndarray, start: np.ndarray,
@@ -571,6 +573,37 @@ class Planner:
 
 
 
+@dataclass(frozen=True)
+class _Curves:
+    """One proposer slot's utility curves along its path, laid out as the package search reads them.
+
+    Attributes:
+        steps: (G, n, J, 1) the responders' running maxima, clipped, with the row offsets of
+            :func:`_invert`, one contiguous slab per grid point (:func:`_count_below`).
+        offs: (n, J, 1) those row offsets.
+        flat: (n * J * G,) the responders' running maxima, flattened.
+        own: the proposer's own utility (n * G,) flattened; ``everyone``: every actor's (n * A * G,).
+
+    """
+
+    steps: np.ndarray
+    offs: np.ndarray
+    flat: np.ndarray
+    own: np.ndarray
+    everyone: np.ndarray
+
+    @staticmethod
+    def of(cont: np.ndarray, cmax: np.ndarray, s: int, p: int, resp: list[int]) -> _Curves:
+        """The curves of slot ``s`` (proposer ``p``) with responders ``resp``, from (n, A, P, G) arrays."""
+        c = cmax[:, resp, s]
+        n, J, _ = c.shape
+        offs = (np.arange(n * J, dtype=float) * _OFFSET).reshape(n, J, 1)
+        steps = np.ascontiguousarray(np.moveaxis(np.clip(c, -2.0, 3.0) + offs, 2, 0))[..., None]
+        return _Curves(steps=steps, offs=offs, flat=np.ascontiguousarray(c).ravel(),
+                       own=np.ascontiguousarray(cont[:, p, s]).ravel(),
+                       everyone=np.ascontiguousarray(cont[:, :, s]).ravel())
+
+
 class _Shared:
     """What a solve reads that depends only on ideals, saliences and utility shapes (and the scenario).
 
@@ -610,6 +643,8 @@ class _Shared:
         self.cont = np.einsum("nai,napgi->napg", st.salience[:, :, ic], val)  # (n, A, P, G)
         self.cmax = np.maximum.accumulate(self.cont, axis=3)
         self.tau_lo, self.tau_hi = planner._tau_bounds(own, target, seg_start, seg_len)
+        self.curves = [_Curves.of(self.cont, self.cmax, s, int(p), [int(q) for q in sig if q != p])
+                       for s, p in enumerate(sig)]
 
         # Discrete deal packages (the scenario's, shared by every batch): their utility.
         tab = package_table(sc)
@@ -728,25 +763,30 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
-def _invert(cmax: np.ndarray, need: np.ndarray, grid: np.ndarray) -> np.ndarray:
+def _invert(cmax: np.ndarray, need: np.ndarray, grid: np.ndarray, curves: _Curves | None = None) -> np.ndarray:
     """Smallest tau with running-max utility >= need, per row and package.
 
     Args:
         cmax: (n, J, G) non-decreasing along G.
         need: (n, J, K) required continuous utility (inf: impossible).
         grid: (G,) the tau grid.
+        curves: ``cmax`` already laid out (:class:`_Curves`; the same every round), if known.
 
     """
     n, J, G = cmax.shape
-    offs = (np.arange(n * J, dtype=float) * _OFFSET).reshape(n, J, 1)
+    if curves is None:
+        offs = (np.arange(n * J, dtype=float) * _OFFSET).reshape(n, J, 1)
+        steps = np.ascontiguousarray(np.moveaxis(np.clip(cmax, -2.0, 3.0) + offs, 2, 0))[..., None]
+        flat = np.ascontiguousarray(cmax).ravel()
+    else:
+        offs, steps, flat = curves.offs, curves.steps, curves.flat
     finite = np.isfinite(need)
     q = np.clip(np.where(finite, need, 5.0), -5.0, 5.0)
-    idx = _count_below(np.clip(cmax, -2.0, 3.0) + offs, q + offs).astype(np.int64)
+    idx = _count_below(steps, q + offs).astype(np.int64)
     above = idx >= G
     first = idx <= 0
     i1 = np.clip(idx, 1, G - 1)
     i1 += (np.arange(n * J) * G).reshape(n, J, 1)  # positions in the flattened (n * J * G) curves
-    flat = np.ascontiguousarray(cmax).ravel()
     y0 = flat.take(i1 - 1)
     y1 = flat.take(i1)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -756,16 +796,16 @@ def _invert(cmax: np.ndarray, need: np.ndarray, grid: np.ndarray) -> np.ndarray:
     return np.where(above | ~finite | (need > 3.0), np.inf, tau)
 
 
-def _count_below(curve: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """(n, J, K) int8 count of grid points of each non-decreasing curve (n, J, G) below ``q``.
+def _count_below(steps: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """(n, J, K) int8 count of grid points of each non-decreasing curve below ``q``.
 
-    Equals ``searchsorted(curve_row, q, side="left")`` row by row. The curves carry
+    ``steps`` (G, n, J, 1) holds the curves (n, J, G) one grid point per slab. Equals
+    ``searchsorted(curve_row, q, side="left")`` row by row. The curves carry
     distinct offsets per row (``_OFFSET``), as the flattened search this replaced did, so
     every comparison and so every result is the same; G passes of a compare and an int8
     add over (n, J, K) are about 4x faster than a binary search of the flattened curves.
     """
-    G = curve.shape[2]
-    steps = np.ascontiguousarray(np.moveaxis(curve, 2, 0))[..., None]  # (G, n, J, 1)
+    G = steps.shape[0]
     idx = np.zeros(q.shape, dtype=np.int8)
     below = np.empty(q.shape, dtype=bool)
     for g in range(G):
@@ -774,15 +814,16 @@ def _count_below(curve: np.ndarray, q: np.ndarray) -> np.ndarray:
     return idx
 
 
-def _interp_grid(values: np.ndarray, tau: np.ndarray) -> np.ndarray:
-    """Values on the tau grid (n, A, G), read at tau (n, K) → (n, A, K)."""
+def _interp_grid(values: np.ndarray, tau: np.ndarray, flat: np.ndarray | None = None) -> np.ndarray:
+    """Values on the tau grid (n, A, G), read at tau (n, K) → (n, A, K); ``flat``: ``values`` raveled, if known."""
     n, A, G = values.shape
     pos = np.clip(tau, 0.0, 1.0) * (G - 1)
     i0 = np.minimum(pos.astype(np.int64), G - 2)
     w = pos - i0
     # one flat take per end instead of three broadcast index arrays
     at = i0[:, None, :] + (np.arange(n * A) * G).reshape(n, A, 1)
-    flat = np.ascontiguousarray(values).ravel()
+    if flat is None:
+        flat = np.ascontiguousarray(values).ravel()
     v0 = flat.take(at)
     v1 = flat.take(at + 1)
     return v0 * (1 - w[:, None, :]) + v1 * w[:, None, :]
