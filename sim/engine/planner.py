@@ -24,6 +24,7 @@ All arrays carry the replication axis first; nothing loops over replications.
 
 from __future__ import annotations
 
+import copy
 import itertools
 from dataclasses import dataclass
 
@@ -344,13 +345,18 @@ class Planner:
         self.T = sc.spec.protocol.rounds
         self.grid = np.linspace(0.0, 1.0, GRID)
 
-    def solve(self, t0: int = 1, plan: Plan | None = None, rows: np.ndarray | None = None) -> Plan:
+    def solve(self, t0: int = 1, plan: Plan | None = None, rows: np.ndarray | None = None,
+              as_in_batch: bool = False) -> Plan:
         """Plan rounds ``t0..T`` for the replications in ``rows`` (all by default).
 
         Args:
             t0: First round to plan; generosity in ``st`` is taken as of this round.
             plan: An existing plan to update in place (for replanning after events).
             rows: Boolean mask of replications to (re)plan.
+            as_in_batch: Plan ``rows`` exactly as a solve of the whole batch would (same
+                numbers to the bit: the grid inversion's row offsets and the dominance
+                pruning are the whole batch's). Without it a re-plan treats the rows as a
+                batch of their own, as it always has.
 
         """
         sc, full = self.sc, self.st
@@ -376,7 +382,7 @@ class Planner:
         # Everything below up to the backward induction reads only the parameters that
         # private types and the menu auction leave alone, so a replication's worlds and the
         # auction's solves share it (:func:`_shared`: looked up by the arrays' contents).
-        sh = _shared(self, st)
+        sh = _shared(self, full).take(rows) if as_in_batch and rows is not None else _shared(self, st)
         plan.target[sel] = sh.target
         plan.seg_start[sel] = sh.seg_start
         plan.seg_len[sel] = sh.seg_len
@@ -592,6 +598,13 @@ class _Curves:
     own: np.ndarray
     everyone: np.ndarray
 
+    def take(self, rows: np.ndarray) -> _Curves:
+        """The curves of the replications ``rows`` (boolean), keeping their offsets in the whole batch."""
+        n = len(rows)
+        return _Curves(steps=self.steps[:, rows], offs=self.offs[rows],
+                       flat=self.flat.reshape(n, -1)[rows].ravel(), own=self.own.reshape(n, -1)[rows].ravel(),
+                       everyone=self.everyone.reshape(n, -1)[rows].ravel())
+
     @staticmethod
     def of(cont: np.ndarray, cmax: np.ndarray, s: int, p: int, resp: list[int]) -> _Curves:
         """The curves of slot ``s`` (proposer ``p``) with responders ``resp``, from (n, A, P, G) arrays."""
@@ -675,6 +688,17 @@ class _Shared:
         self.seen = np.full((n, U, len(self.il)), np.nan)  # the offers vl holds (nan: none yet)
         self.rounds: dict[bytes, tuple] = {}  # generosity and linkage parameters -> round_values
         self.limit = planner.T + 1  # one solve's rounds: the next world finds them all
+
+    def take(self, rows: np.ndarray) -> _Shared:
+        """The same arrays for the replications ``rows`` (boolean) only, as they are in the whole batch."""
+        out = copy.copy(self)
+        for name in ("target", "seg_start", "seg_len", "cont", "cmax", "tau_lo", "tau_hi", "d_deal", "d_sig"):
+            setattr(out, name, getattr(self, name)[rows])
+        out.curves = [c.take(rows) for c in self.curves]
+        out.vl = np.empty((out.d_deal.shape[0], *self.vl.shape[1:]))
+        out.seen = np.full((out.d_deal.shape[0], *self.seen.shape[1:]), np.nan)
+        out.rounds = {}
+        return out
 
     def at(self, gen: np.ndarray, key: bytes, make):
         """The entry for generosity ``gen`` under linkage parameters ``key``, made by ``make()`` if new."""
