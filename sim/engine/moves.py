@@ -92,15 +92,26 @@ def end_values(sc: Scenario, st: State, terms: np.ndarray) -> np.ndarray:
 
 def action_terms(sc: Scenario, st: State, k: int, gen: np.ndarray) -> np.ndarray:
     """(n, I) terms in force after action ``k`` succeeds (linked issues filled in at ``gen``)."""
+    return fill_linked(sc, st, declared_terms(sc, st, k), gen)
+
+
+def declared_terms(sc: Scenario, st: State, k: int) -> np.ndarray:
+    """(n, I) the status quo with action ``k``'s declared terms, before the linked issues are filled in."""
     rule = sc.actions[k]
     terms = st.status_quo.copy()
     terms[:, list(rule.issues)] = rule.values
-    return fill_linked(sc, st, terms, gen)
+    return terms
 
 
-def action_utilities(sc: Scenario, st: State, gen: np.ndarray) -> list[np.ndarray]:
-    """Every actor's utility (n, A) of each action's terms at generosity ``gen`` (bonuses not added)."""
-    return [utilities(st, action_terms(sc, st, k, gen)) for k in range(len(sc.actions))]
+def action_utilities(sc: Scenario, st: State, gen: np.ndarray,
+                     declared: list[tuple[np.ndarray, np.ndarray | None]] | None = None) -> list[np.ndarray]:
+    """Every actor's utility (n, A) of each action's terms at generosity ``gen`` (bonuses not added).
+
+    ``declared``: each action's :func:`declared_terms` and their linkage base, if known already.
+    """
+    if declared is None:
+        return [utilities(st, action_terms(sc, st, k, gen)) for k in range(len(sc.actions))]
+    return [utilities(st, fill_linked(sc, st, terms, gen, base)) for terms, base in declared]
 
 
 def unilateral_moves(sc: Scenario, st: State, gen: np.ndarray, wait: np.ndarray,

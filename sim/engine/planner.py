@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engine import budget
-from sim.engine.moves import action_utilities, status_quo_flow, status_quo_terms, unilateral_moves
+from sim.engine.moves import action_utilities, declared_terms, status_quo_flow, status_quo_terms, unilateral_moves
 from sim.engine.state import State
 from sim.engine.utility import (
     fill_linked,
@@ -687,6 +687,7 @@ class _Shared:
         self.vl = np.empty((n, A, U, len(self.il)))  # each actor's value of each linked offer
         self.seen = np.full((n, U, len(self.il)), np.nan)  # the offers vl holds (nan: none yet)
         self.rounds: dict[bytes, tuple] = {}  # generosity and linkage parameters -> round_values
+        self._standing: tuple[bytes, list] = (b"", [])
         self.limit = planner.T + 1  # one solve's rounds: the next world finds them all
 
     def take(self, rows: np.ndarray) -> _Shared:
@@ -698,6 +699,7 @@ class _Shared:
         out.vl = np.empty((out.d_deal.shape[0], *self.vl.shape[1:]))
         out.seen = np.full((out.d_deal.shape[0], *self.seen.shape[1:]), np.nan)
         out.rounds = {}
+        out._standing = (b"", [])
         return out
 
     def at(self, gen: np.ndarray, key: bytes, make):
@@ -723,8 +725,18 @@ class _Shared:
         """
         sc = self.sc
         flows = sc.timing is not None and sc.timing.flows
-        u_sq = utilities(st, status_quo_terms(sc, st, gen)) if flows else None
-        return (*self.packages(st, gen), u_sq, action_utilities(sc, st, gen))
+        standing = self.standing(st)  # the status quo's terms, then each action's, before linkage
+        u_sq = utilities(st, fill_linked(sc, st, *standing[0], gen)) if flows else None
+        return (*self.packages(st, gen), u_sq, action_utilities(sc, st, gen, standing[1:]))
+
+    def standing(self, st: State) -> list[tuple[np.ndarray, np.ndarray | None]]:
+        """The status quo and each action's declared terms (n, I), each with its linkage base (no generosity in it)."""
+        key = st.status_quo.tobytes()
+        if self._standing[0] != key:
+            sc = self.sc
+            terms = [st.status_quo] + [declared_terms(sc, st, k) for k in range(len(sc.actions))]
+            self._standing = (key, [(x, linkage_base(sc, x) if sc.linkage else None) for x in terms])
+        return self._standing[1]
 
     def packages(self, st: State, gen: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Signatories' package utilities (n, P, K), red lines kept (P, K) or (n, P, K), linked part."""
@@ -734,8 +746,9 @@ class _Shared:
         sig = np.asarray(sc.signatories)
         n, il, base, inverse, vl, seen = st.n, self.il, tab.base, self.inverse, self.vl, self.seen
         lv = linked_values(sc, st, np.broadcast_to(base[None], (n, len(base), base.shape[1])), gen)
-        for l, issue in enumerate(il):  # only offers that moved (escalation) change value
-            if not np.array_equal(lv[..., l], seen[..., l]):
+        moved = (lv != seen).any(axis=(0, 1))  # (L,) offers that moved (escalation): only they change value
+        for l, issue in enumerate(il):
+            if moved[l]:
                 vl[..., l] = issue_value(lv[:, None, :, l], st.ideal[:, :, None, issue],
                                          st.shape[None, :, None],
                                          **shapes_at(st, lambda a, i=issue: a[:, :, None, i]))
