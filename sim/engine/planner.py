@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -484,9 +485,11 @@ class Planner:
         n = st.n
         rows_idx = np.arange(n)
         need = thr[:, :, None] - d_pk[:, rs]  # (n, J, K)
-        need = np.where(feas[..., rs, :], need, np.inf)
+        feas_rs = feas[..., rs, :]
+        if not feas_rs.all():  # (the red lines on packages are mostly static and kept everywhere)
+            need = np.where(feas_rs, need, np.inf)
         curves = self._curves[s]
-        tau_j = _invert(cmax[:, resp, s], need, self.grid, curves)  # (n, J, K)
+        tau_j = _invert(None, need, self.grid, curves)  # (n, J, K)
         if self.quota is None:
             tau = np.maximum(tau_j.max(axis=1), tau_lo[:, s, None])
             ok = (tau <= tau_hi[:, s, None] + 1e-12) & feas[..., s, :] & np.isfinite(tau)
@@ -759,22 +762,26 @@ class _Shared:
         return (self.d_sig + lin[:, sig].take(inverse, axis=2), feas, lin)
 
 
-_SHARED: dict[bytes, tuple[Scenario, _Shared]] = {}
+#: Per thread (a :class:`_Shared` holds scratch buffers that its solves write): content key -> arrays.
+_LOCAL = threading.local()
 
 
 def _shared(planner: Planner, st: State) -> _Shared:
     """The :class:`_Shared` arrays of ``st`` (found by the contents of what they read, else built)."""
+    cache = getattr(_LOCAL, "shared", None)
+    if cache is None:
+        cache = _LOCAL.shared = {}
     sc = planner.sc
     parts = [st.ideal, st.salience, st.shape] + [a for a in (st.scale, st.power) if a is not None]
     key = b"".join([np.asarray(a.shape).tobytes() + a.tobytes() for a in parts]
                    + [str((id(sc), planner.T, st.scale is None, st.power is None)).encode()])
-    hit = _SHARED.get(key)
+    hit = cache.get(key)
     if hit is not None and hit[0] is sc:
         return hit[1]
-    if len(_SHARED) >= 2:  # the current block's, and the one before (re-plans of a subset)
-        _SHARED.pop(next(iter(_SHARED)))
+    if len(cache) >= 2:  # the current block's, and the one before (re-plans of a subset)
+        cache.pop(next(iter(cache)))
     sh = _Shared(planner, st)
-    _SHARED[key] = (sc, sh)
+    cache[key] = (sc, sh)
     return sh
 
 
@@ -800,35 +807,37 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
-def _invert(cmax: np.ndarray, need: np.ndarray, grid: np.ndarray, curves: _Curves | None = None) -> np.ndarray:
+def _invert(cmax: np.ndarray | None, need: np.ndarray, grid: np.ndarray, curves: _Curves | None = None) -> np.ndarray:
     """Smallest tau with running-max utility >= need, per row and package.
 
     Args:
-        cmax: (n, J, G) non-decreasing along G.
+        cmax: (n, J, G) non-decreasing along G (None when ``curves`` are given).
         need: (n, J, K) required continuous utility (inf: impossible).
         grid: (G,) the tau grid.
         curves: ``cmax`` already laid out (:class:`_Curves`; the same every round), if known.
 
     """
-    n, J, G = cmax.shape
     if curves is None:
+        n, J, G = cmax.shape
         offs = (np.arange(n * J, dtype=float) * _OFFSET).reshape(n, J, 1)
         steps = np.ascontiguousarray(np.moveaxis(np.clip(cmax, -2.0, 3.0) + offs, 2, 0))[..., None]
         flat = np.ascontiguousarray(cmax).ravel()
     else:
         offs, steps, flat = curves.offs, curves.steps, curves.flat
+        G, n, J = steps.shape[:3]
     finite = np.isfinite(need)
     q = np.clip(np.where(finite, need, 5.0), -5.0, 5.0)
     idx = _count_below(steps, q + offs).astype(np.int64)
     above = idx >= G
     first = idx <= 0
-    i1 = np.clip(idx, 1, G - 1)
-    i1 += (np.arange(n * J) * G).reshape(n, J, 1)  # positions in the flattened (n * J * G) curves
+    g1 = np.clip(idx, 1, G - 1)
+    i1 = g1 + (np.arange(n * J) * G).reshape(n, J, 1)  # positions in the flattened (n * J * G) curves
     y0 = flat.take(i1 - 1)
     y1 = flat.take(i1)
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(y1 > y0, (q - y0) / (y1 - y0), 1.0)
-    tau = grid.take(i1 % G - 1) + np.clip(w, 0.0, 1.0) * (grid[1] - grid[0])
+    g1 -= 1
+    tau = grid.take(g1) + np.clip(w, 0.0, 1.0) * (grid[1] - grid[0])
     tau = np.where(first, 0.0, tau)
     return np.where(above | ~finite | (need > 3.0), np.inf, tau)
 
