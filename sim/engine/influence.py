@@ -18,10 +18,7 @@ a cost). Several influencers: iterated best responses, each in turn against the 
 current shares, ``PASSES`` times (a pure-strategy equilibrium of the menu game where it
 settles; the last responses otherwise). Ties go to the smaller share. Per replication.
 
-Cost: ``MENU`` plans per choosing influencer per block in the first pass; later passes
-re-plan only the replications where another influencer's offer moved since this one's last
-turn (:func:`_moved`; about 2% on the flagship), solved as within the whole batch so every
-number is the one a full re-plan would give.
+Cost: ``PASSES x MENU`` plans per choosing influencer per block (20 for the flagship's two).
 """
 
 from __future__ import annotations
@@ -44,20 +41,6 @@ def choosers(sc: Scenario) -> list[int]:
     """Indices of the influencers that choose their offers (``offers: chosen``) and have tables."""
     return [a for a, spec in enumerate(sc.spec.actors)
             if spec.offers == "chosen" and any(r.actor == a for r in sc.linkage)]
-
-
-def _moved(context: np.ndarray, before: np.ndarray, least: int = 8) -> np.ndarray:
-    """(n,) rows where ``context`` differs from ``before`` in any bit, plus unchanged ones up to ``least`` rows.
-
-    An influencer's value of each menu point depends only on its row's parameters, so rows
-    whose context did not move keep the values of the last turn; the planner solves the
-    others exactly as within the whole batch (``as_in_batch``). A few rows at least keep
-    the arrays' shapes those of a batch (never a single row).
-    """
-    rows = (context.view(np.uint64) != before.view(np.uint64)).any(axis=1)
-    if rows.any() and rows.sum() < least:
-        rows[np.flatnonzero(~rows)[: least - rows.sum()]] = True
-    return rows
 
 
 def public_view(sc: Scenario, st: State) -> State:
@@ -100,23 +83,13 @@ def choose_offers(sc: Scenario, st: State) -> np.ndarray | None:
         share[:, a] = view.budget[:, a]
         view.generosity[:, rules[a]] = declared[:, rules[a]] * share[:, a, None]
     menu = np.linspace(0.0, 1.0, MENU)
-    last: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # influencer -> (the others' offers, values) at its last turn
     for _ in range(PASSES):
         for a in who:
             ks = rules[a]
-            context = view.generosity.copy()
-            context[:, ks] = 0.0
-            if a in last:  # only where the others' offers moved since this influencer's last turn
-                values = last[a][1].copy()
-                rows = _moved(context, last[a][0])
-            else:
-                values, rows = np.empty((MENU, n)), None
-            if rows is None or rows.any():
-                for m, frac in enumerate(menu):
-                    view.generosity[:, ks] = declared[:, ks] * (frac * view.budget[:, a])[:, None]
-                    plan = Planner(sc, view).solve(rows=rows, as_in_batch=True)
-                    values[m] = plan.value[1][:, a] if rows is None else np.where(rows, plan.value[1][:, a], values[m])
-            last[a] = (context, values)
+            values = np.empty((MENU, n))
+            for m, frac in enumerate(menu):
+                view.generosity[:, ks] = declared[:, ks] * (frac * view.budget[:, a])[:, None]
+                values[m] = Planner(sc, view).solve().value[1][:, a]
             best = values.argmax(axis=0)  # first maximum: the smaller share on a tie
             share[:, a] = menu[best] * view.budget[:, a]
             view.generosity[:, ks] = declared[:, ks] * share[:, a, None]

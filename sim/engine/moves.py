@@ -58,21 +58,18 @@ class Moves:
     refusal_conseq: np.ndarray
 
 
-def status_quo_flow(sc: Scenario, st: State, gen: np.ndarray, u_sq: np.ndarray | None = None) -> np.ndarray | None:
+def status_quo_flow(sc: Scenario, st: State, gen: np.ndarray) -> np.ndarray | None:
     """(n, A) each actor's per-period payoff while no deal is signed; None without timing flows.
 
     Args:
         sc: Scenario.
         st: Batch parameters.
         gen: (n, L) the influencers' generosity in that round.
-        u_sq: (n, A) every actor's utility of the standing terms at ``gen``, if known already.
 
     """
     if sc.timing is None or not sc.timing.flows:
         return None
-    if u_sq is None:
-        u_sq = utilities(st, status_quo_terms(sc, st, gen))
-    return u_sq + st.inside_bonus
+    return utilities(st, status_quo_terms(sc, st, gen)) + st.inside_bonus
 
 
 def status_quo_terms(sc: Scenario, st: State, gen: np.ndarray) -> np.ndarray:
@@ -92,35 +89,14 @@ def end_values(sc: Scenario, st: State, terms: np.ndarray) -> np.ndarray:
 
 def action_terms(sc: Scenario, st: State, k: int, gen: np.ndarray) -> np.ndarray:
     """(n, I) terms in force after action ``k`` succeeds (linked issues filled in at ``gen``)."""
-    return fill_linked(sc, st, declared_terms(sc, st, k), gen)
-
-
-def declared_terms(sc: Scenario, st: State, k: int) -> np.ndarray:
-    """(n, I) the status quo with action ``k``'s declared terms, before the linked issues are filled in."""
     rule = sc.actions[k]
     terms = st.status_quo.copy()
     terms[:, list(rule.issues)] = rule.values
-    return terms
+    return fill_linked(sc, st, terms, gen)
 
 
-def action_utilities(sc: Scenario, st: State, gen: np.ndarray,
-                     declared: list[tuple[np.ndarray, np.ndarray | None]] | None = None) -> list[np.ndarray]:
-    """Every actor's utility (n, A) of each action's terms at generosity ``gen`` (bonuses not added).
-
-    ``declared``: each action's :func:`declared_terms` and their linkage base, if known already.
-    """
-    if declared is None:
-        return [utilities(st, action_terms(sc, st, k, gen)) for k in range(len(sc.actions))]
-    return [utilities(st, fill_linked(sc, st, terms, gen, base)) for terms, base in declared]
-
-
-def unilateral_moves(sc: Scenario, st: State, gen: np.ndarray, wait: np.ndarray,
-                     ends: list[np.ndarray] | None = None) -> Moves:
-    """Every actor's best unilateral move in a round where waiting is worth ``wait`` (n, A).
-
-    ``ends``: :func:`action_utilities` at ``gen``, if known already (the planner shares them
-    between worlds that differ only in what they do not read).
-    """
+def unilateral_moves(sc: Scenario, st: State, gen: np.ndarray, wait: np.ndarray) -> Moves:
+    """Every actor's best unilateral move in a round where waiting is worth ``wait`` (n, A)."""
     n, A = wait.shape
     if not sc.actions:
         _, b = breakdown_utilities(sc, st, gen)
@@ -136,8 +112,7 @@ def unilateral_moves(sc: Scenario, st: State, gen: np.ndarray, wait: np.ndarray,
     rows = np.arange(n)
     for k, rule in enumerate(sc.actions):
         p = st.act_success[:, k, None]
-        end = end_values(sc, st, action_terms(sc, st, k, gen)) if ends is None else ends[k] + st.oo_bonus
-        value = p * end + (1.0 - p) * wait - st.act_cost[:, k]
+        value = p * end_values(sc, st, action_terms(sc, st, k, gen)) + (1.0 - p) * wait - st.act_cost[:, k]
         a = rule.actor
         for allowed, best, choice, conseq in (("turn", turn_v, turn_c, turn_q), ("refusal", ref_v, ref_c, ref_q)):
             if allowed not in rule.when:

@@ -24,15 +24,13 @@ All arrays carry the replication axis first; nothing loops over replications.
 
 from __future__ import annotations
 
-import copy
 import itertools
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 
 from sim.engine import budget
-from sim.engine.moves import action_utilities, declared_terms, status_quo_flow, status_quo_terms, unilateral_moves
+from sim.engine.moves import status_quo_flow, unilateral_moves
 from sim.engine.state import State
 from sim.engine.utility import (
     fill_linked,
@@ -346,24 +344,20 @@ class Planner:
         self.T = sc.spec.protocol.rounds
         self.grid = np.linspace(0.0, 1.0, GRID)
 
-    def solve(self, t0: int = 1, plan: Plan | None = None, rows: np.ndarray | None = None,
-              as_in_batch: bool = False) -> Plan:
+    def solve(self, t0: int = 1, plan: Plan | None = None, rows: np.ndarray | None = None) -> Plan:
         """Plan rounds ``t0..T`` for the replications in ``rows`` (all by default).
 
         Args:
             t0: First round to plan; generosity in ``st`` is taken as of this round.
             plan: An existing plan to update in place (for replanning after events).
             rows: Boolean mask of replications to (re)plan.
-            as_in_batch: Plan ``rows`` exactly as a solve of the whole batch would (same
-                numbers to the bit: the grid inversion's row offsets and the dominance
-                pruning are the whole batch's). Without it a re-plan treats the rows as a
-                batch of their own, as it always has.
 
         """
         sc, full = self.sc, self.st
         st = full if rows is None else _subset(full, rows)
         n, A, P, T = st.n, len(sc.actors), len(sc.signatories), self.T
         sig = np.asarray(sc.signatories)
+        space = sc.space
         if plan is None:
             plan = Plan(
                 value=np.zeros((T + 2, full.n, A)), reservation=np.zeros((T + 1, full.n, A)),
@@ -380,41 +374,96 @@ class Planner:
             )
         sel = slice(None) if rows is None else rows
 
-        # Everything below up to the backward induction reads only the parameters that
-        # private types and the menu auction leave alone, so a replication's worlds and the
-        # auction's solves share it (:func:`_shared`: looked up by the arrays' contents).
-        sh = _shared(self, full).take(rows) if as_in_batch and rows is not None else _shared(self, st)
-        plan.target[sel] = sh.target
-        plan.seg_start[sel] = sh.seg_start
-        plan.seg_len[sel] = sh.seg_len
-        cont, cmax, tau_lo, tau_hi = sh.cont, sh.cmax, sh.tau_lo, sh.tau_hi
-        self._curves = sh.curves
-        kept, inverse, d_deal = sh.kept, sh.inverse, sh.d_deal
-        linked_key = b"".join(a.tobytes() for a in (st.floor, st.credibility, st.status_quo))
+        # Continuous issues: utility of every actor along every proposer's concession line.
+        ic = list(path_issues(sc))
+        target = np.zeros((n, P, len(ic)))
+        for s, p in enumerate(sig):
+            others = [q for q in sig if q != p]
+            w = st.salience[:, others][:, :, ic]
+            x = st.ideal[:, others][:, :, ic]
+            wsum = w.sum(axis=1)
+            own = st.ideal[:, p][:, ic]
+            target[:, s] = np.where(wsum > 0, (w * x).sum(axis=1) / np.where(wsum > 0, wsum, 1.0), own)
+        plan.target[sel] = target
+        own = st.ideal[:, sig][:, :, ic]  # (n, P, Ic)
+        seg_start, seg_len = concession_path(st, sc, own, target)
+        plan.seg_start[sel] = seg_start
+        plan.seg_len[sel] = seg_len
+        frac = path_fraction(self.grid[None, None, :, None], seg_start[:, :, None, :], seg_len[:, :, None, :])
+        line = own[:, :, None, :] + frac * (target - own)[:, :, None, :]  # (n, P, G, Ic)
+        val = issue_value(line[:, None], st.ideal[:, :, None, None, ic], st.shape[None, :, None, None, None],
+                          **shapes_at(st, lambda a: a[:, :, None, None, ic]))
+        cont = np.einsum("nai,napgi->napg", st.salience[:, :, ic], val)  # (n, A, P, G)
+        cmax = np.maximum.accumulate(cont, axis=3)
+        tau_lo, tau_hi = self._tau_bounds(own, target, seg_start, seg_len)
 
-        flows = sc.timing is not None and sc.timing.flows
+        # Discrete deal packages (the scenario's, shared by every batch): their utility.
+        tab = package_table(sc)
+        kept, pk_terms, inverse, base, static_feas = tab.kept, tab.terms, tab.inverse, tab.base, tab.feas
+        id_ = list(space.deal_disc)
+        U = len(tab.base)
+        if id_:
+            vd = issue_value(tab.values[None, None], st.ideal[:, :, None, id_], st.shape[None, :, None, None],
+                             **shapes_at(st, lambda a: a[:, :, None, id_]))
+            d_deal = np.einsum("nai,naki->nak", st.salience[:, :, id_], vd)
+        else:
+            d_deal = np.zeros((n, A, 1))
+        drop = dominated(tab, st, list(sig))
+        if drop.any():
+            keep = np.flatnonzero(~drop)
+            kept, pk_terms, inverse = kept[keep], pk_terms[keep], inverse[keep]
+            static_feas, d_deal = static_feas[:, keep], d_deal[:, :, keep]
 
-        def round_values(gen: np.ndarray) -> tuple:
-            """:meth:`_Shared.round_values` at ``gen``, worked out once for every world and solve."""
-            return sh.at(gen, linked_key, lambda: sh.round_values(st, gen))
+        # The package search reads signatories only, so the (n, P, K) arrays hold their rows
+        # (by slot); other actors' values are read at the chosen package alone.
+        il = [r.issue for r in sc.linkage]
+        d_sig = d_deal[:, sig]
+        feas_sig = static_feas[sig]
+        cache: dict[bytes, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = {}
+        vl = np.empty((n, A, U, len(il)))  # each actor's value of each linked offer
+        seen = np.full((n, U, len(il)), np.nan)  # the offers vl holds (nan: none yet)
+
+        def packages_at(gen: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+            """Signatories' package utilities (n, P, K), red lines kept (P, K) or (n, P, K), linked part."""
+            key = gen.tobytes()
+            if key not in cache:
+                if not sc.linkage:
+                    entry = (d_sig, feas_sig, None)
+                else:
+                    lv = linked_values(sc, st, np.broadcast_to(base[None], (n, U, base.shape[1])), gen)
+                    for l, issue in enumerate(il):  # only offers that moved (escalation) change value
+                        if not np.array_equal(lv[..., l], seen[..., l]):
+                            vl[..., l] = issue_value(lv[:, None, :, l], st.ideal[:, :, None, issue],
+                                                     st.shape[None, :, None],
+                                                     **shapes_at(st, lambda a, i=issue: a[:, :, None, i]))
+                            seen[..., l] = lv[..., l]
+                    lin = np.einsum("nai,naki->nak", st.salience[:, :, il], vl)  # (n, A, U)
+                    feas = (self._linked_red_lines(pk_terms, lv[:, inverse], il, static_feas)[:, sig]
+                            if tab.linked_red_lines else feas_sig)
+                    entry = (d_sig + lin[:, sig].take(inverse, axis=2), feas, lin)
+                cache.clear()
+                cache[key] = entry
+            return cache[key]
 
         # Backward induction.
         gen_T = generosity_at(st, T - t0)
-        if not flows:
-            value_next = utilities(st, status_quo_terms(sc, st, gen_T))
+        flow = status_quo_flow(sc, st, gen_T)  # (n, A), None without timing
+        if flow is None:
+            sq_terms = fill_linked(sc, st, st.status_quo, gen_T)
+            value_next = utilities(st, sq_terms)
         else:  # after the horizon the standing status quo goes on: its flow forever
-            value_next = status_quo_flow(sc, st, gen_T, round_values(gen_T)[3])
+            value_next = flow
         plan.value[T + 1, sel] = value_next
         delta = st.patience
         rows_idx = np.arange(n)
         for t in range(T, t0 - 1, -1):
             gen = generosity_at(st, t - t0)
-            d_pk, feas, lin, u_sq, ends = round_values(gen)
-            if not flows:
+            d_pk, feas, lin = packages_at(gen)
+            if flow is None:
                 cont_v = delta * value_next
             else:
-                cont_v = (1.0 - delta) * status_quo_flow(sc, st, gen, u_sq) + delta * value_next
-            moves = unilateral_moves(sc, st, gen, cont_v, ends)
+                cont_v = (1.0 - delta) * status_quo_flow(sc, st, gen) + delta * value_next
+            moves = unilateral_moves(sc, st, gen, cont_v)
             b, turn_v = moves.refusal_value, moves.turn_value
             reserve = np.maximum(b, cont_v)
             plan.reservation[t, sel] = reserve
@@ -485,11 +534,8 @@ class Planner:
         n = st.n
         rows_idx = np.arange(n)
         need = thr[:, :, None] - d_pk[:, rs]  # (n, J, K)
-        feas_rs = feas[..., rs, :]
-        if not feas_rs.all():  # (the red lines on packages are mostly static and kept everywhere)
-            need = np.where(feas_rs, need, np.inf)
-        curves = self._curves[s]
-        tau_j = _invert(None, need, self.grid, curves)  # (n, J, K)
+        need = np.where(feas[..., rs, :], need, np.inf)
+        tau_j = _invert(cmax[:, resp, s], need, self.grid)  # (n, J, K)
         if self.quota is None:
             tau = np.maximum(tau_j.max(axis=1), tau_lo[:, s, None])
             ok = (tau <= tau_hi[:, s, None] + 1e-12) & feas[..., s, :] & np.isfinite(tau)
@@ -498,7 +544,7 @@ class Planner:
             tau = np.maximum(cheapest, tau_lo[:, s, None])
             ok = (tau <= tau_hi[:, s, None] + 1e-12) & feas.all(axis=-2) & np.isfinite(tau)
         tau_c = np.clip(np.where(ok, tau, 0.0), 0.0, 1.0)
-        own_u = d_pk[:, s] + _interp_grid(cont[:, p, s][:, None], tau_c, curves.own)[:, 0]  # (n, K)
+        own_u = d_pk[:, s] + _interp_grid(cont[:, p, s][:, None], tau_c)[:, 0]  # (n, K)
         own_u = np.where(ok, own_u, -np.inf)
         k = own_u.argmax(axis=1)
         best = own_u[rows_idx, k]
@@ -508,7 +554,7 @@ class Planner:
         d_k = d_deal[rows_idx, :, k]  # (n, A) every actor's value of the chosen package
         if lin is not None:
             d_k = d_k + lin[rows_idx, :, inverse[k]]
-        u_offer = d_k + _interp_grid(cont[:, :, s], tau_k[:, None], curves.everyone)[:, :, 0]  # (n, A)
+        u_offer = d_k + _interp_grid(cont[:, :, s], tau_k[:, None])[:, :, 0]  # (n, A)
         return k, best, k_full, tau_k, u_offer
 
     def _tau_bounds(self, own: np.ndarray, target: np.ndarray, start: np.ndarray,
@@ -581,210 +627,6 @@ class Planner:
         return feas
 
 
-
-@dataclass(frozen=True)
-class _Curves:
-    """One proposer slot's utility curves along its path, laid out as the package search reads them.
-
-    Attributes:
-        steps: (G, n, J, 1) the responders' running maxima, clipped, with the row offsets of
-            :func:`_invert`, one contiguous slab per grid point (:func:`_count_below`).
-        offs: (n, J, 1) those row offsets.
-        flat: (n * J * G,) the responders' running maxima, flattened.
-        own: the proposer's own utility (n * G,) flattened; ``everyone``: every actor's (n * A * G,).
-
-    """
-
-    steps: np.ndarray
-    offs: np.ndarray
-    flat: np.ndarray
-    own: np.ndarray
-    everyone: np.ndarray
-
-    def take(self, rows: np.ndarray) -> _Curves:
-        """The curves of the replications ``rows`` (boolean), keeping their offsets in the whole batch."""
-        n = len(rows)
-        return _Curves(steps=self.steps[:, rows], offs=self.offs[rows],
-                       flat=self.flat.reshape(n, -1)[rows].ravel(), own=self.own.reshape(n, -1)[rows].ravel(),
-                       everyone=self.everyone.reshape(n, -1)[rows].ravel())
-
-    @staticmethod
-    def of(cont: np.ndarray, cmax: np.ndarray, s: int, p: int, resp: list[int]) -> _Curves:
-        """The curves of slot ``s`` (proposer ``p``) with responders ``resp``, from (n, A, P, G) arrays."""
-        c = cmax[:, resp, s]
-        n, J, _ = c.shape
-        offs = (np.arange(n * J, dtype=float) * _OFFSET).reshape(n, J, 1)
-        steps = np.ascontiguousarray(np.moveaxis(np.clip(c, -2.0, 3.0) + offs, 2, 0))[..., None]
-        return _Curves(steps=steps, offs=offs, flat=np.ascontiguousarray(c).ravel(),
-                       own=np.ascontiguousarray(cont[:, p, s]).ravel(),
-                       everyone=np.ascontiguousarray(cont[:, :, s]).ravel())
-
-
-class _Shared:
-    """What a solve reads that depends only on ideals, saliences and utility shapes (and the scenario).
-
-    Private types and the menu auction change outside options, patience or generosity,
-    never these, so every world of a block and every solve of the auction finds the same
-    arrays here instead of computing them again (the same operations on the same numbers:
-    results are bit-identical). Per round, the packages' values at a generosity
-    (:meth:`packages`) are kept too, keyed by that generosity and the other parameters the
-    linked offers read.
-    """
-
-    def __init__(self, planner: Planner, st: State) -> None:
-        sc = planner.sc
-        self.sc = sc
-        n, A, P = st.n, len(sc.actors), len(sc.signatories)
-        sig = np.asarray(sc.signatories)
-        space = sc.space
-
-        # Continuous issues: utility of every actor along every proposer's concession line.
-        ic = list(path_issues(sc))
-        target = np.zeros((n, P, len(ic)))
-        for s, p in enumerate(sig):
-            others = [q for q in sig if q != p]
-            w = st.salience[:, others][:, :, ic]
-            x = st.ideal[:, others][:, :, ic]
-            wsum = w.sum(axis=1)
-            own = st.ideal[:, p][:, ic]
-            target[:, s] = np.where(wsum > 0, (w * x).sum(axis=1) / np.where(wsum > 0, wsum, 1.0), own)
-        self.target = target
-        own = st.ideal[:, sig][:, :, ic]  # (n, P, Ic)
-        seg_start, seg_len = concession_path(st, sc, own, target)
-        self.seg_start, self.seg_len = seg_start, seg_len
-        frac = path_fraction(planner.grid[None, None, :, None], seg_start[:, :, None, :], seg_len[:, :, None, :])
-        line = own[:, :, None, :] + frac * (target - own)[:, :, None, :]  # (n, P, G, Ic)
-        val = issue_value(line[:, None], st.ideal[:, :, None, None, ic], st.shape[None, :, None, None, None],
-                          **shapes_at(st, lambda a: a[:, :, None, None, ic]))
-        self.cont = np.einsum("nai,napgi->napg", st.salience[:, :, ic], val)  # (n, A, P, G)
-        self.cmax = np.maximum.accumulate(self.cont, axis=3)
-        self.tau_lo, self.tau_hi = planner._tau_bounds(own, target, seg_start, seg_len)
-        self.curves = [_Curves.of(self.cont, self.cmax, s, int(p), [int(q) for q in sig if q != p])
-                       for s, p in enumerate(sig)]
-
-        # Discrete deal packages (the scenario's, shared by every batch): their utility.
-        tab = package_table(sc)
-        kept, pk_terms, inverse, static_feas = tab.kept, tab.terms, tab.inverse, tab.feas
-        id_ = list(space.deal_disc)
-        if id_:
-            vd = issue_value(tab.values[None, None], st.ideal[:, :, None, id_], st.shape[None, :, None, None],
-                             **shapes_at(st, lambda a: a[:, :, None, id_]))
-            d_deal = np.einsum("nai,naki->nak", st.salience[:, :, id_], vd)
-        else:
-            d_deal = np.zeros((n, A, 1))
-        drop = dominated(tab, st, list(sig))
-        if drop.any():
-            keep = np.flatnonzero(~drop)
-            kept, pk_terms, inverse = kept[keep], pk_terms[keep], inverse[keep]
-            static_feas, d_deal = static_feas[:, keep], d_deal[:, :, keep]
-        self.tab, self.planner = tab, planner
-        self.kept, self.pk_terms, self.inverse, self.static_feas, self.d_deal = (kept, pk_terms, inverse,
-                                                                                static_feas, d_deal)
-
-        # The package search reads signatories only, so the (n, P, K) arrays hold their rows
-        # (by slot); other actors' values are read at the chosen package alone.
-        self.il = [r.issue for r in sc.linkage]
-        self.d_sig = d_deal[:, sig]
-        self.feas_sig = static_feas[sig]
-        U = len(tab.base)
-        self.vl = np.empty((n, A, U, len(self.il)))  # each actor's value of each linked offer
-        self.seen = np.full((n, U, len(self.il)), np.nan)  # the offers vl holds (nan: none yet)
-        self.rounds: dict[bytes, tuple] = {}  # generosity and linkage parameters -> round_values
-        self._standing: tuple[bytes, list] = (b"", [])
-        self.limit = planner.T + 1  # one solve's rounds: the next world finds them all
-
-    def take(self, rows: np.ndarray) -> _Shared:
-        """The same arrays for the replications ``rows`` (boolean) only, as they are in the whole batch."""
-        out = copy.copy(self)
-        for name in ("target", "seg_start", "seg_len", "cont", "cmax", "tau_lo", "tau_hi", "d_deal", "d_sig"):
-            setattr(out, name, getattr(self, name)[rows])
-        out.curves = [c.take(rows) for c in self.curves]
-        out.vl = np.empty((out.d_deal.shape[0], *self.vl.shape[1:]))
-        out.seen = np.full((out.d_deal.shape[0], *self.seen.shape[1:]), np.nan)
-        out.rounds = {}
-        out._standing = (b"", [])
-        return out
-
-    def at(self, gen: np.ndarray, key: bytes, make):
-        """The entry for generosity ``gen`` under linkage parameters ``key``, made by ``make()`` if new."""
-        k = gen.tobytes() + key
-        hit = self.rounds.pop(k, None)
-        if hit is None:
-            hit = make()
-            if len(self.rounds) >= self.limit:  # keep the most recent ones
-                self.rounds.pop(next(iter(self.rounds)))
-        self.rounds[k] = hit
-        return hit
-
-    def round_values(self, st: State, gen: np.ndarray) -> tuple:
-        """What a round at generosity ``gen`` reads that no private type changes.
-
-        Returns:
-            The signatories' package utilities (n, P, K), red lines kept (P, K) or (n, P, K)
-            and the linked offers' part (n, A, U) or None (:meth:`packages`); every actor's
-            utility (n, A) of the standing status quo (None without timing flows), and of
-            each action's terms (a list).
-
-        """
-        sc = self.sc
-        flows = sc.timing is not None and sc.timing.flows
-        standing = self.standing(st)  # the status quo's terms, then each action's, before linkage
-        u_sq = utilities(st, fill_linked(sc, st, *standing[0], gen)) if flows else None
-        return (*self.packages(st, gen), u_sq, action_utilities(sc, st, gen, standing[1:]))
-
-    def standing(self, st: State) -> list[tuple[np.ndarray, np.ndarray | None]]:
-        """The status quo and each action's declared terms (n, I), each with its linkage base (no generosity in it)."""
-        key = st.status_quo.tobytes()
-        if self._standing[0] != key:
-            sc = self.sc
-            terms = [st.status_quo] + [declared_terms(sc, st, k) for k in range(len(sc.actions))]
-            self._standing = (key, [(x, linkage_base(sc, x) if sc.linkage else None) for x in terms])
-        return self._standing[1]
-
-    def packages(self, st: State, gen: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """Signatories' package utilities (n, P, K), red lines kept (P, K) or (n, P, K), linked part."""
-        sc, tab = self.sc, self.tab
-        if not sc.linkage:
-            return (self.d_sig, self.feas_sig, None)
-        sig = np.asarray(sc.signatories)
-        n, il, base, inverse, vl, seen = st.n, self.il, tab.base, self.inverse, self.vl, self.seen
-        lv = linked_values(sc, st, np.broadcast_to(base[None], (n, len(base), base.shape[1])), gen)
-        moved = (lv != seen).any(axis=(0, 1))  # (L,) offers that moved (escalation): only they change value
-        for l, issue in enumerate(il):
-            if moved[l]:
-                vl[..., l] = issue_value(lv[:, None, :, l], st.ideal[:, :, None, issue],
-                                         st.shape[None, :, None],
-                                         **shapes_at(st, lambda a, i=issue: a[:, :, None, i]))
-                seen[..., l] = lv[..., l]
-        lin = np.einsum("nai,naki->nak", st.salience[:, :, il], vl)  # (n, A, U)
-        feas = (self.planner._linked_red_lines(self.pk_terms, lv[:, inverse], il, self.static_feas)[:, sig]
-                if tab.linked_red_lines else self.feas_sig)
-        return (self.d_sig + lin[:, sig].take(inverse, axis=2), feas, lin)
-
-
-#: Per thread (a :class:`_Shared` holds scratch buffers that its solves write): content key -> arrays.
-_LOCAL = threading.local()
-
-
-def _shared(planner: Planner, st: State) -> _Shared:
-    """The :class:`_Shared` arrays of ``st`` (found by the contents of what they read, else built)."""
-    cache = getattr(_LOCAL, "shared", None)
-    if cache is None:
-        cache = _LOCAL.shared = {}
-    sc = planner.sc
-    parts = [st.ideal, st.salience, st.shape] + [a for a in (st.scale, st.power) if a is not None]
-    key = b"".join([np.asarray(a.shape).tobytes() + a.tobytes() for a in parts]
-                   + [str((id(sc), planner.T, st.scale is None, st.power is None)).encode()])
-    hit = cache.get(key)
-    if hit is not None and hit[0] is sc:
-        return hit[1]
-    if len(cache) >= 2:  # the current block's, and the one before (re-plans of a subset)
-        cache.pop(next(iter(cache)))
-    sh = _Shared(planner, st)
-    cache[key] = (sc, sh)
-    return sh
-
-
 def budget_utilities(st: State, sc: Scenario, alloc: np.ndarray) -> np.ndarray:
     """(n, A) every actor's utility from the budget issues at allocations ``alloc`` (n, B)."""
     ib = budget.budget_issues(sc)
@@ -807,51 +649,44 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
-def _invert(cmax: np.ndarray | None, need: np.ndarray, grid: np.ndarray, curves: _Curves | None = None) -> np.ndarray:
+def _invert(cmax: np.ndarray, need: np.ndarray, grid: np.ndarray) -> np.ndarray:
     """Smallest tau with running-max utility >= need, per row and package.
 
     Args:
-        cmax: (n, J, G) non-decreasing along G (None when ``curves`` are given).
+        cmax: (n, J, G) non-decreasing along G.
         need: (n, J, K) required continuous utility (inf: impossible).
         grid: (G,) the tau grid.
-        curves: ``cmax`` already laid out (:class:`_Curves`; the same every round), if known.
 
     """
-    if curves is None:
-        n, J, G = cmax.shape
-        offs = (np.arange(n * J, dtype=float) * _OFFSET).reshape(n, J, 1)
-        steps = np.ascontiguousarray(np.moveaxis(np.clip(cmax, -2.0, 3.0) + offs, 2, 0))[..., None]
-        flat = np.ascontiguousarray(cmax).ravel()
-    else:
-        offs, steps, flat = curves.offs, curves.steps, curves.flat
-        G, n, J = steps.shape[:3]
+    n, J, G = cmax.shape
+    offs = (np.arange(n * J, dtype=float) * _OFFSET).reshape(n, J, 1)
     finite = np.isfinite(need)
     q = np.clip(np.where(finite, need, 5.0), -5.0, 5.0)
-    idx = _count_below(steps, q + offs).astype(np.int64)
+    idx = _count_below(np.clip(cmax, -2.0, 3.0) + offs, q + offs).astype(np.int64)
     above = idx >= G
     first = idx <= 0
-    g1 = np.clip(idx, 1, G - 1)
-    i1 = g1 + (np.arange(n * J) * G).reshape(n, J, 1)  # positions in the flattened (n * J * G) curves
+    i1 = np.clip(idx, 1, G - 1)
+    i1 += (np.arange(n * J) * G).reshape(n, J, 1)  # positions in the flattened (n * J * G) curves
+    flat = np.ascontiguousarray(cmax).ravel()
     y0 = flat.take(i1 - 1)
     y1 = flat.take(i1)
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(y1 > y0, (q - y0) / (y1 - y0), 1.0)
-    g1 -= 1
-    tau = grid.take(g1) + np.clip(w, 0.0, 1.0) * (grid[1] - grid[0])
+    tau = grid.take(i1 % G - 1) + np.clip(w, 0.0, 1.0) * (grid[1] - grid[0])
     tau = np.where(first, 0.0, tau)
     return np.where(above | ~finite | (need > 3.0), np.inf, tau)
 
 
-def _count_below(steps: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """(n, J, K) int8 count of grid points of each non-decreasing curve below ``q``.
+def _count_below(curve: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """(n, J, K) int8 count of grid points of each non-decreasing curve (n, J, G) below ``q``.
 
-    ``steps`` (G, n, J, 1) holds the curves (n, J, G) one grid point per slab. Equals
-    ``searchsorted(curve_row, q, side="left")`` row by row. The curves carry
+    Equals ``searchsorted(curve_row, q, side="left")`` row by row. The curves carry
     distinct offsets per row (``_OFFSET``), as the flattened search this replaced did, so
     every comparison and so every result is the same; G passes of a compare and an int8
     add over (n, J, K) are about 4x faster than a binary search of the flattened curves.
     """
-    G = steps.shape[0]
+    G = curve.shape[2]
+    steps = np.ascontiguousarray(np.moveaxis(curve, 2, 0))[..., None]  # (G, n, J, 1)
     idx = np.zeros(q.shape, dtype=np.int8)
     below = np.empty(q.shape, dtype=bool)
     for g in range(G):
@@ -860,16 +695,15 @@ def _count_below(steps: np.ndarray, q: np.ndarray) -> np.ndarray:
     return idx
 
 
-def _interp_grid(values: np.ndarray, tau: np.ndarray, flat: np.ndarray | None = None) -> np.ndarray:
-    """Values on the tau grid (n, A, G), read at tau (n, K) → (n, A, K); ``flat``: ``values`` raveled, if known."""
+def _interp_grid(values: np.ndarray, tau: np.ndarray) -> np.ndarray:
+    """Values on the tau grid (n, A, G), read at tau (n, K) → (n, A, K)."""
     n, A, G = values.shape
     pos = np.clip(tau, 0.0, 1.0) * (G - 1)
     i0 = np.minimum(pos.astype(np.int64), G - 2)
     w = pos - i0
     # one flat take per end instead of three broadcast index arrays
     at = i0[:, None, :] + (np.arange(n * A) * G).reshape(n, A, 1)
-    if flat is None:
-        flat = np.ascontiguousarray(values).ravel()
+    flat = np.ascontiguousarray(values).ravel()
     v0 = flat.take(at)
     v1 = flat.take(at + 1)
     return v0 * (1 - w[:, None, :]) + v1 * w[:, None, :]

@@ -110,16 +110,12 @@ def linked_values(sc: Scenario, st: State, base: np.ndarray, gen: np.ndarray) ->
     return vals
 
 
-def fill_linked(sc: Scenario, st: State, terms: np.ndarray, gen: np.ndarray,
-                base: np.ndarray | None = None) -> np.ndarray:
-    """Return ``terms`` (n, I) with linked issues set from the deal terms and generosity.
-
-    ``base``: ``linkage_base(sc, terms)``, if known already (it does not depend on ``gen``).
-    """
+def fill_linked(sc: Scenario, st: State, terms: np.ndarray, gen: np.ndarray) -> np.ndarray:
+    """Return ``terms`` (n, I) with linked issues set from the deal terms and generosity."""
     if not sc.linkage:
         return terms
     out = terms.copy()
-    vals = linked_values(sc, st, linkage_base(sc, terms) if base is None else base, gen)
+    vals = linked_values(sc, st, linkage_base(sc, terms), gen)
     for l, rule in enumerate(sc.linkage):
         out[:, rule.issue] = vals[:, l]
     return out

@@ -103,30 +103,3 @@ def test_tabled_offers_are_left_alone() -> None:
     st = build_state(sc, 3, {})
     before = st.generosity.copy()
     assert choose_offers(sc, st) is None and np.array_equal(st.generosity, before)
-
-
-def test_the_auction_re_solves_only_moved_rows_and_they_match_a_whole_batch_solve() -> None:
-    """A solve of some rows ``as_in_batch`` is, bit for bit, the whole batch's solve of those rows.
-
-    The auction's second pass re-solves only the replications where the other influencer's
-    offer moved (sim/engine/influence.py ``_moved``); this is what makes that exact.
-    """
-    from sim.engine.influence import _moved, public_view
-    from sim.engine.planner import Planner
-
-    sc = load_scenario(BASELINE)
-    st = public_view(sc, build_state(sc, N, block_values(sc, N, 3, 0, {})))
-    rows = np.zeros(N, dtype=bool)
-    rows[[0, 5, 17, 18, 101, N - 1]] = True
-    part = Planner(sc, st).solve(rows=rows, as_in_batch=True)
-    whole = Planner(sc, st).solve()
-    for name in ("value", "reservation", "continuation", "act_turn", "act_refusal"):
-        assert getattr(part, name)[:, rows].tobytes() == getattr(whole, name)[:, rows].tobytes(), name
-    for name in ("action", "offer_value", "package", "tau"):
-        assert getattr(part, name)[:, :, rows].tobytes() == getattr(whole, name)[:, :, rows].tobytes(), name
-    before = st.generosity.copy()
-    after = before.copy()
-    after[3, 0] = np.nextafter(after[3, 0], 2.0)  # one bit is a move
-    assert np.flatnonzero(_moved(after, before, least=1)).tolist() == [3]
-    assert _moved(after, before, least=4).sum() == 4
-    assert not _moved(before, before.copy()).any()
