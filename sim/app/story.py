@@ -98,17 +98,23 @@ def period(sc: Scenario) -> str:
     return sc.calendar.period if sc.calendar is not None else "round"
 
 
-def param_words(sc: Scenario, path: str, v: float) -> str:
-    """A parameter's value (internal scale) in words with units, as a slider readout or a belief shows it."""
+def param_words(sc: Scenario, path: str, v: float, explain: bool = True) -> str:
+    """A parameter's value (internal scale) in words with units, as a slider readout or a belief shows it.
+
+    ``explain=False`` leaves out what the scale means (``+12.5 points``, ``0.90``), for a value
+    shown among others of the same parameter (a belief's chances, a range).
+    """
     pdef = sc.params.get(path)
     if pdef is not None and pdef.issue is not None:
         return value_words(pdef.issue, v)
+    if path.endswith("_option.bonus"):
+        return f"{100 * v:+.1f} points" + (" (on its own 0-100 scale)" if explain else "")
+    if path.endswith("outside_option.utility"):
+        return worth(v) + (" (on its own scale)" if explain else "")
+    if not explain:
+        return f"{v:.2f}"
     if path.endswith(".patience"):
         return f"{v:.2f} per {period(sc)} (a {period(sc)}'s wait costs {1 - v:.0%} of what is at stake)"
-    if path.endswith("_option.bonus"):
-        return f"{100 * v:+.1f} points (on its own 0-100 scale)"
-    if path.endswith("outside_option.utility"):
-        return f"{worth(v)} (on its own scale)"
     if path.endswith(".generosity"):
         return f"{v:.2f} × its offer table"
     if path == "protocol.noise":
@@ -155,23 +161,14 @@ def belief_lines(sc: Scenario, j: int, post: np.ndarray, observer: str) -> list[
         verb = "think" if observer == "You" else "thinks"
         whose, _, what = describe(sc, path).partition(": ")
         what = f"{actor_name(sc, j)}'s {what}" if what else whose
-        spread = ", ".join(f"{_short(sc, path, v)} {p:.0%}" for v, p in zip(values, post, strict=True))
-        out.append(f"{observer} {verb} {what} is at least {_short(sc, path, cut)} with probability "
-                   f"{now:.0%} (at the start: {before:.0%}); best guess {_short(sc, path, mean)}. "
+        def bare(v: float, path: str = path) -> str:
+            return param_words(sc, path, v, explain=False)
+
+        spread = ", ".join(f"{bare(v)} {p:.0%}" for v, p in zip(values, post, strict=True))
+        out.append(f"{observer} {verb} {what} is at least {bare(cut)} with probability "
+                   f"{now:.0%} (at the start: {before:.0%}); best guess {bare(mean)}. "
                    f"Chances: {spread}.")
     return out
-
-
-def _short(sc: Scenario, path: str, v: float) -> str:
-    """A belief's value without the readout's explanation: ``+12.5 points``, ``0.90``."""
-    pdef = sc.params.get(path)
-    if pdef is not None and pdef.issue is not None:
-        return value_words(pdef.issue, v)
-    if path.endswith("_option.bonus"):
-        return f"{100 * v:+.1f} points"
-    if path.endswith("outside_option.utility"):
-        return worth(v)
-    return f"{v:.2f}"
 
 
 # -- the transcript ------------------------------------------------------------------------

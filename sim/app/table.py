@@ -470,7 +470,7 @@ class Table:
         words = story.param_words
         return [f"{describe(self.sc, p).partition(': ')[2] or describe(self.sc, p)}: "
                 f"{words(self.sc, p, grid.values[k, q])}; the others only know it lies between "
-                f"{words(self.sc, p, lo[q]).split(' (')[0]} and {words(self.sc, p, hi[q]).split(' (')[0]}"
+                f"{words(self.sc, p, lo[q], explain=False)} and {words(self.sc, p, hi[q], explain=False)}"
                 for q, p in enumerate(grid.paths)]
 
     def position_lines(self, a: int) -> list[dict[str, str]]:
